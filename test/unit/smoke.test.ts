@@ -1,0 +1,2 @@
+import { it, expect } from "vitest";
+it("adds", () => { expect(1 + 1).toBe(2); });
