@@ -1,17 +1,56 @@
+/**
+ * Three test projects:
+ * - unit: pure logic and the Node services (stand-ins, scripts), in Node;
+ * - runtime: the Worker and its Durable Objects inside workerd with real SQLite, talking over
+ *   HTTP to the local Telegram and the stand-in origins that test/support/global-setup.ts starts;
+ * - page: the chat page in Debian's headless Chromium.
+ */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_BOT } from "./test/support/test-bot";
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", environment: "node", include: ["test/unit/**/*.test.ts"] } },
+      {
+        test: { name: "unit", environment: "node", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 },
+      },
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { PROBE_URL: inject<string>("probeUrl") } },
+            miniflare: {
+              bindings: {
+                TELEGRAM_BOT_TOKEN: TEST_BOT.token,
+                TELEGRAM_WEBHOOK_SECRET: TEST_BOT.webhookSecret,
+                BOT_USERNAME: TEST_BOT.username,
+                TELEGRAM_API_ROOT: inject("telegramApiRoot"),
+                ORIGINS: JSON.stringify([
+                  { id: "fra1", region: "eu", url: inject("modelEuUrl"), model: "openai/gpt-oss-20b", weight: 2 },
+                  { id: "iad1", region: "us", url: inject("modelUsUrl"), model: "openai/gpt-oss-20b" },
+                ]),
+                ORIGIN_FRA1_API_KEY: TEST_BOT.originApiKey,
+                CHAT_JURISDICTION: "none",
+                FIRST_TOKEN_TIMEOUT_MS: "1500",
+                STALL_TIMEOUT_MS: "1000",
+                DRAFT_INTERVAL_MS: "60",
+                GROUP_EDIT_INTERVAL_MS: "200",
+                CONTROL_URL: inject("controlUrl"),
+              },
+            },
           })),
         ],
-        test: { name: "runtime", include: ["test/runtime/**/*.test.ts"], globalSetup: ["test/support/global-setup.ts"] },
+        test: {
+          name: "runtime",
+          include: ["test/runtime/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          // The stand-ins are shared, and faults are injected into them: one file at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: { name: "page", environment: "node", include: ["test/page/**/*.test.ts"], testTimeout: 60_000 },
       },
     ],
   },

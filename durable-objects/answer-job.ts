@@ -1,0 +1,204 @@
+/**
+ * One answer, start to finish: context from SQLite, the model's stream to the chat's origins,
+ * live drafts or edits on Telegram, then durable delivery of the final text.
+ *
+ * Order of durability: the finished answer is stored (with the turns) before it is delivered,
+ * and every delivered part is recorded. A retry after a crash therefore either regenerates an
+ * answer that never finished, or only delivers the parts that had not reached Telegram.
+ */
+import type { Inbound } from "../worker/telegram/update";
+import { AnswerPresenter } from "../worker/telegram/answer-stream";
+import type { AnswerTarget, DeliveryLog } from "../worker/telegram/answer-stream";
+import { t } from "../worker/chat/i18n";
+import type { TextKey, UiLanguage } from "../worker/chat/i18n";
+import { detectLanguage, languageName } from "../worker/chat/language";
+import { buildChatMessages } from "../worker/model/context";
+import { updateRatio } from "../worker/model/tokens";
+import { allowedOrigins } from "../worker/model/origin-router";
+import { generate } from "../worker/model/generate";
+import {
+  GenerationAbortedError,
+  NoOriginAvailableError,
+  OriginHttpError,
+  isAbortReason,
+} from "../worker/lib/errors";
+import { logEvent } from "../worker/lib/log";
+import type { ChatStore, InboxRow } from "./chat-store";
+import { PLACEHOLDER_PART } from "./chat-store";
+import { GroupSendBudget } from "./group-send-budget";
+import type { ChatContext, LastPrompt } from "./chat-work";
+import { lastPromptKey, noticeTarget } from "./chat-work";
+
+type Addressable = Extract<Inbound, { kind: "text" } | { kind: "command" }>;
+
+export function draftIdFor(updateId: number): number {
+  return updateId % 2_147_483_647 || 1;
+}
+
+function deliveryLog(store: ChatStore, updateId: number): DeliveryLog {
+  return {
+    sentPart: (i) => store.deliveryPart(updateId, i),
+    recordPart: (i, id) => store.recordDelivery(updateId, i, id),
+    placeholder: () => store.deliveryPart(updateId, PLACEHOLDER_PART),
+    recordPlaceholder: (id) => store.recordDelivery(updateId, PLACEHOLDER_PART, id),
+  };
+}
+
+/** Answers `text` (the message itself, or the prompt that /retry repeats). Returns the outcome. */
+export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addressable, text: string): Promise<string> {
+  const { config, store } = ctx;
+  const language = detectLanguage(text, inbound.from.languageCode);
+  const lang = language.ui;
+  store.setMeta("ui_language", lang);
+  const target: AnswerTarget = {
+    chatId: inbound.chatId,
+    chatType: inbound.chatType,
+    threadId: inbound.threadId,
+    replyToMessageId: inbound.chatType === "private" ? undefined : inbound.messageId,
+    draftId: draftIdFor(inbound.updateId),
+  };
+  const presenter = new AnswerPresenter({
+    apis: ctx.apis,
+    target,
+    log: deliveryLog(store, inbound.updateId),
+    budget: inbound.chatType === "private" ? undefined : new GroupSendBudget(store),
+    draftIntervalMs: config.streaming.draftIntervalMs,
+    editIntervalMs: config.streaming.groupEditIntervalMs,
+    placeholderText: t(lang, "thinking-placeholder"),
+    onError: (error, stage) => ctx.log(`telegram-${stage}`, row, error),
+  });
+
+  // A crash after the answer was stored: deliver what is missing, do not ask the model again.
+  const stored = store.answer(inbound.updateId);
+  if (stored) {
+    await presenter.finish(stored.text);
+    return stored.stopped ? "stopped" : "answered";
+  }
+
+  const notice = (key: TextKey, params?: Record<string, string | number>) =>
+    presenter.finish(t(lang, key, params));
+  if (text.length > config.chat.maxInputChars) {
+    await notice("too-long-input", { max: config.chat.maxInputChars });
+    return "too-long";
+  }
+
+  const ratio = store.getMeta<number>("token_ratio") ?? 1;
+  const history = store.turns(inbound.threadId).map((turn) => ({ role: turn.role, content: turn.content }));
+  const prompt = buildChatMessages({
+    systemPrompt: config.chat.systemPrompt,
+    replyLanguage: languageName(language.code),
+    history,
+    userMessage: text,
+    maxTurns: config.chat.historyMaxTurns,
+    tokenBudget: config.chat.contextTokenBudget,
+    ratio,
+  });
+  if (prompt.overBudget) {
+    await notice("too-long-input", { max: config.chat.maxInputChars });
+    return "too-long";
+  }
+  store.setMeta(lastPromptKey(inbound.threadId), { text, updateId: inbound.updateId, answered: false } satisfies LastPrompt);
+
+  const residency = ctx.residency();
+  const controller = new AbortController();
+  ctx.setRunning({ updateId: inbound.updateId, threadId: inbound.threadId, draftId: target.draftId, controller });
+  const startedAt = Date.now();
+  const starting = presenter.start();
+  let answer = "";
+  let originId: string | undefined;
+  let firstTokenAt: number | undefined;
+  let usage: { promptTokens: number; completionTokens: number } | undefined;
+  let failure: unknown;
+  try {
+    for await (const event of generate({
+      candidates: allowedOrigins(config.origins, residency),
+      region: residency,
+      config,
+      request: {
+        messages: prompt.messages,
+        max_tokens: config.chat.maxOutputTokens,
+        reasoning_effort: config.chat.reasoningEffort,
+      },
+      signal: controller.signal,
+      onFailover: (id, error) => ctx.log(`failover-from-${id}`, row, error),
+    })) {
+      originId = event.originId;
+      firstTokenAt ??= Date.now();
+      if (event.type === "content") {
+        answer += event.text;
+        presenter.update(answer);
+      } else if (event.type === "usage") {
+        usage = { promptTokens: event.promptTokens, completionTokens: event.completionTokens };
+      }
+    }
+  } catch (error) {
+    failure = controller.signal.aborted
+      ? new GenerationAbortedError(isAbortReason(controller.signal.reason) ? controller.signal.reason : "user-stop")
+      : error;
+  } finally {
+    ctx.setRunning(undefined);
+  }
+  await starting;
+
+  const stopped = failure instanceof GenerationAbortedError;
+  let outcome = "answered";
+  let final = answer.trim();
+  if (failure && !stopped) {
+    ctx.log("generation-failed", row, failure);
+    outcome = "origin-error";
+    final = final.length > 0 ? `${final}\n\n${t(lang, "interrupted")}` : t(lang, failureText(failure));
+  } else if (stopped) {
+    outcome = "stopped";
+    if (final.length === 0) final = t(lang, "stopped");
+  } else if (final.length === 0) {
+    outcome = "empty-answer";
+    final = t(lang, "generation-failed");
+  }
+
+  // Store before delivering: a crash from here on resumes delivery, it does not regenerate.
+  const keptAnswer = outcome === "answered" || (stopped && answer.trim().length > 0) ? answer.trim() : "";
+  if (keptAnswer.length > 0) {
+    store.saveExchange(inbound.threadId, inbound.updateId, text, keptAnswer, stopped, Date.now(), ctx.storage);
+    store.setMeta(lastPromptKey(inbound.threadId), { text, updateId: inbound.updateId, answered: true } satisfies LastPrompt);
+  }
+  if (usage) store.setMeta("token_ratio", updateRatio(ratio, prompt.estimatedPromptTokens, usage.promptTokens));
+  await presenter.finish(final);
+
+  logEvent({
+    event: "answer",
+    updateId: inbound.updateId,
+    chatId: inbound.chatId,
+    residency,
+    origin: originId,
+    outcome,
+    ttftMs: firstTokenAt === undefined ? undefined : firstTokenAt - startedAt,
+    totalMs: Date.now() - startedAt,
+    promptTokens: usage?.promptTokens,
+    completionTokens: usage?.completionTokens,
+    keptTurns: prompt.keptTurns,
+  });
+  return outcome;
+}
+
+/** The user-facing text for a failure before any answer text arrived. */
+function failureText(error: unknown): TextKey {
+  const cause = error instanceof NoOriginAvailableError ? error.cause : error;
+  if (cause instanceof OriginHttpError && (cause.status === 429 || cause.status === 503)) return "model-busy";
+  if (error instanceof NoOriginAvailableError) return "origin-unavailable";
+  return "model-busy";
+}
+
+/** Tells the user that an answer was given up on after repeated crashes. */
+export async function reportInterrupted(ctx: ChatContext, row: InboxRow, lang: UiLanguage): Promise<void> {
+  const inbound = row.inbound;
+  if (inbound.kind !== "text" && inbound.kind !== "command") return;
+  const presenter = new AnswerPresenter({
+    apis: ctx.apis,
+    target: { ...noticeTarget(inbound), chatType: inbound.chatType, draftId: draftIdFor(inbound.updateId) },
+    log: deliveryLog(ctx.store, inbound.updateId),
+    draftIntervalMs: ctx.config.streaming.draftIntervalMs,
+    editIntervalMs: ctx.config.streaming.groupEditIntervalMs,
+    placeholderText: "…",
+  });
+  await presenter.finish(t(lang, "interrupted"));
+}

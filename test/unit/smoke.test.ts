@@ -1,2 +1,0 @@
-import { it, expect } from "vitest";
-it("adds", () => { expect(1 + 1).toBe(2); });
