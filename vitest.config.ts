@@ -7,7 +7,7 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_BOT } from "./test/support/test-bot";
+import { TEST_BOT } from "./test/support/test-bot.ts";
 
 export default defineConfig({
   test: {
@@ -31,11 +31,27 @@ export default defineConfig({
                 ]),
                 ORIGIN_FRA1_API_KEY: TEST_BOT.originApiKey,
                 CHAT_JURISDICTION: "none",
+                HISTORY_MAX_TURNS: "2",
+                RATE_LIMIT_REFILL_SECONDS: "1",
                 FIRST_TOKEN_TIMEOUT_MS: "1500",
                 STALL_TIMEOUT_MS: "1000",
                 DRAFT_INTERVAL_MS: "60",
                 GROUP_EDIT_INTERVAL_MS: "200",
                 CONTROL_URL: inject("controlUrl"),
+                // Compliance: admin auth (local JWKS, bearer token) and moderation via stand-ins.
+                ADMIN_TOKEN: inject("adminToken"),
+                ACCESS_TEAM_DOMAIN: "test-team.cloudflareaccess.com",
+                ACCESS_AUD: "test-access-aud-0123456789abcdef",
+                ACCESS_JWKS_URL: inject("jwksUrl"),
+                ADMIN_ALLOWED_EMAILS: "auditor@example.com",
+                ADMIN_ALLOWED_GROUPS: "compliance",
+                MODERATION_PROVIDER: "perspective",
+                PERSPECTIVE_URL: inject("perspectiveUrl"),
+                PERSPECTIVE_API_KEY: inject("perspectiveKey"),
+                MODERATION_EU_PROVIDER: "eu-classifier",
+                MODERATION_EU_CLASSIFIER: JSON.stringify({ url: inject("euClassifierUrl"), region: "eu" }),
+                // Keep previews streaming so the drafts tests see them; holding is unit-tested.
+                MODERATION_HOLD_PREVIEWS: "false",
               },
             },
           })),

@@ -23,6 +23,8 @@ import {
   isAbortReason,
 } from "../worker/lib/errors";
 import { logEvent } from "../worker/lib/log";
+import { moderationGate } from "../worker/moderation/gate";
+import { answerEvent } from "../worker/audit/chat-events";
 import type { ChatStore, InboxRow } from "./chat-store";
 import { PLACEHOLDER_PART } from "./chat-store";
 import { GroupSendBudget } from "./group-send-budget";
@@ -100,6 +102,12 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
   store.setMeta(lastPromptKey(inbound.threadId), { text, updateId: inbound.updateId, answered: false } satisfies LastPrompt);
 
   const residency = ctx.residency();
+  const gate = moderationGate(ctx, residency, { chatId: inbound.chatId, userId: inbound.from.id, updateId: inbound.updateId },
+    (error) => ctx.log("moderation-failed", row, error));
+  if (await gate.refuses(text, "input")) {
+    await notice("moderation-input-refused");
+    return "moderated-input";
+  }
   const controller = new AbortController();
   ctx.setRunning({ updateId: inbound.updateId, threadId: inbound.threadId, draftId: target.draftId, controller });
   const startedAt = Date.now();
@@ -126,7 +134,7 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
       firstTokenAt ??= Date.now();
       if (event.type === "content") {
         answer += event.text;
-        presenter.update(answer);
+        if (!gate.holdsPreviews) presenter.update(answer);
       } else if (event.type === "usage") {
         usage = { promptTokens: event.promptTokens, completionTokens: event.completionTokens };
       }
@@ -155,6 +163,12 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
     final = t(lang, "generation-failed");
   }
 
+  if (answer.trim().length > 0 && (await gate.refuses(answer.trim(), "output"))) {
+    outcome = "moderated-output";
+    final = t(lang, "moderation-output-withheld");
+    answer = "";
+  }
+
   // Store before delivering: a crash from here on resumes delivery, it does not regenerate.
   const keptAnswer = outcome === "answered" || (stopped && answer.trim().length > 0) ? answer.trim() : "";
   if (keptAnswer.length > 0) {
@@ -177,6 +191,10 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
     completionTokens: usage?.completionTokens,
     keptTurns: prompt.keptTurns,
   });
+  ctx.audit.record(answerEvent({
+    inbound, region: residency, origin: originId, outcome, startedAt, firstTokenAt, now: Date.now(), usage,
+    keptTurns: prompt.keptTurns, answer: final,
+  }));
   return outcome;
 }
 

@@ -23,6 +23,9 @@ import type { RateLimitState } from "../worker/chat/rate-limit";
 import { decideResidency } from "../worker/chat/residency";
 import type { Residency } from "../worker/chat/residency";
 import { logEvent } from "../worker/lib/log";
+import { AuditTrail } from "../worker/audit/trail";
+import { DurableAuditSink } from "../worker/audit/sink";
+import { updateEvent } from "../worker/audit/chat-events";
 import { ChatStore } from "./chat-store";
 import type { InboxRow } from "./chat-store";
 import { handleInboxRow, uiLanguageFor } from "./chat-work";
@@ -45,6 +48,7 @@ export class ChatSession extends DurableObject<Env> {
   private running: RunningAnswer | undefined;
   private draining: Promise<void> | undefined;
   private apis: TelegramApis | undefined;
+  private trail: AuditTrail | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +58,12 @@ export class ChatSession extends DurableObject<Env> {
 
   private get config(): Config {
     return loadConfig(this.env);
+  }
+
+  /** Audit writes are fire-and-forget RPCs to the AuditLog shards, flushed after each row. */
+  private get audit(): AuditTrail {
+    this.trail ??= new AuditTrail(new DurableAuditSink(this.env, this.config), { logText: this.config.audit.logText });
+    return this.trail;
   }
 
   private get telegram(): TelegramApis {
@@ -75,6 +85,7 @@ export class ChatSession extends DurableObject<Env> {
       if (stopped !== undefined) {
         this.store.addToInbox(inbound, now);
         this.store.finishInbox(inbound.updateId, "done", `stopped:${stopped}`, now);
+        this.audit.record(updateEvent(inbound, `stopped:${stopped}`, this.store.getMeta<Residency>("residency") ?? "eu", now, Date.now()));
         return { status: "stopped", updateId: stopped };
       }
     }
@@ -125,19 +136,26 @@ export class ChatSession extends DurableObject<Env> {
   private async process(row: InboxRow): Promise<void> {
     const now = Date.now();
     const context = this.context();
+    const region = context.residency();
     if (row.status === "running" && row.attempts >= MAX_ATTEMPTS) {
       await reportInterrupted(context, row, uiLanguageFor(context, row.inbound)).catch((e: unknown) => context.log("report-failed", row, e));
       this.store.finishInbox(row.updateId, "failed", "gave-up-after-retries", now);
+      this.audit.record(updateEvent(row.inbound, "gave-up-after-retries", region, now, Date.now(), row.attempts));
+      await this.audit.flush();
       return;
     }
     this.store.markRunning(row.updateId);
     try {
       const outcome = await handleInboxRow(context, row);
       this.store.finishInbox(row.updateId, "done", outcome, Date.now());
+      this.audit.record(updateEvent(row.inbound, outcome, region, now, Date.now(), row.attempts + 1));
     } catch (error) {
       context.log("work-failed", row, error);
       this.store.finishInbox(row.updateId, "failed", errorName(error), Date.now());
+      this.audit.record(updateEvent(row.inbound, `failed:${errorName(error)}`, region, now, Date.now(), row.attempts + 1));
     }
+    // Nothing recorded during the row is lost when the object goes idle after it.
+    await this.audit.flush();
   }
 
   private context(): ChatContext {
@@ -146,6 +164,7 @@ export class ChatSession extends DurableObject<Env> {
       store: this.store,
       storage: this.ctx.storage,
       apis: this.telegram,
+      audit: this.audit,
       residency: () => this.store.getMeta<Residency>("residency") ?? "eu",
       setRunning: (r) => {
         this.running = r;

@@ -13,8 +13,10 @@ import { t } from "../worker/chat/i18n";
 import type { UiLanguage } from "../worker/chat/i18n";
 import { detectLanguage } from "../worker/chat/language";
 import type { Residency } from "../worker/chat/residency";
+import type { AuditTrail } from "../worker/audit/trail";
 import type { ChatStore, InboxRow } from "./chat-store";
 import { answerText } from "./answer-job";
+import { askForget, handleDataRightsCallback, privacyText, runRegion, sendMyData } from "./data-rights";
 
 export interface RunningAnswer {
   updateId: number;
@@ -31,6 +33,8 @@ export interface ChatContext {
   residency(): Residency;
   setRunning(running: RunningAnswer | undefined): void;
   log(event: string, row: InboxRow, error?: unknown): void;
+  /** The chat's audit trail: record without waiting; the session flushes it after each row. */
+  audit: AuditTrail;
 }
 
 /** The last text answered (or attempted) in a thread, for /retry. */
@@ -79,9 +83,12 @@ export async function handleInboxRow(ctx: ChatContext, row: InboxRow): Promise<s
       return "unsupported";
     case "stop-button":
       return "nothing-to-stop";
-    case "callback":
+    case "callback": {
+      const handled = await handleDataRightsCallback(ctx, row, inbound, lang);
+      if (handled !== undefined) return handled;
       await telegramCall("answerCallbackQuery", () => ctx.apis.ephemeral.answerCallbackQuery(inbound.callbackId));
       return "callback-ignored";
+    }
     case "command":
       return runCommand(ctx, row, inbound, lang, notice);
   }
@@ -120,12 +127,13 @@ async function runCommand(
       return answerText(ctx, row, inbound, last.text);
     }
     case "privacy":
-      await notice(t(lang, "privacy"));
+      await notice(privacyText(ctx, lang));
       return "privacy";
     case "mydata":
+      return sendMyData(ctx, row, inbound, lang);
     case "forget":
+      return askForget(ctx, inbound, lang);
     case "region":
-      await notice(t(lang, "help"));
-      return `${inbound.command}-unavailable`;
+      return runRegion(ctx, row, inbound, lang);
   }
 }

@@ -7,6 +7,7 @@ import { ConfigError } from "./lib/errors";
 import { logError } from "./lib/log";
 import { telegramWebhook } from "./routes/telegram-webhook";
 import { health } from "./routes/health";
+import { admin } from "./routes/admin";
 
 export type AppEnv = { Bindings: Env };
 
@@ -14,6 +15,7 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.route("/telegram/webhook", telegramWebhook);
   app.route("/health", health);
+  app.route("/admin", admin);
   app.notFound((c) => c.json({ ok: false, error: "not found" }, 404));
   app.onError((error, c) => {
     if (error instanceof ConfigError) {

@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 import { ConfigError } from "./lib/errors";
+import { AuditEnvShape, auditConfig } from "./audit/settings";
+import { ModerationEnvShape, moderationConfig } from "./moderation/settings";
 
 const intFromString = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max);
@@ -69,6 +71,8 @@ const EnvSchema = z.object({
   DRAFT_INTERVAL_MS: intFromString(50, 10000).default(250),
   GROUP_EDIT_INTERVAL_MS: intFromString(200, 60000).default(1000),
   LOG_MESSAGE_TEXT: boolFromString.default(false),
+  ...AuditEnvShape,
+  ...ModerationEnvShape,
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -111,6 +115,8 @@ function toConfig(env: z.infer<typeof EnvSchema>, raw: Record<string, unknown>) 
     timeouts: { firstTokenMs: env.FIRST_TOKEN_TIMEOUT_MS, stallMs: env.STALL_TIMEOUT_MS },
     streaming: { draftIntervalMs: env.DRAFT_INTERVAL_MS, groupEditIntervalMs: env.GROUP_EDIT_INTERVAL_MS },
     logMessageText: env.LOG_MESSAGE_TEXT,
+    ...auditConfig(env),
+    moderation: moderationConfig(env, env.ORIGINS, credentials),
   };
 }
 

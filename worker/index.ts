@@ -4,5 +4,6 @@
 import { createApp } from "./app";
 
 export { ChatSession } from "../durable-objects/chat-session";
+export { AuditLog } from "../durable-objects/audit-log";
 
 export default createApp();

@@ -80,8 +80,8 @@ export async function startStandInModel(options: StandInOptions = {}): Promise<S
   };
 
   const routes = new Map<string, Route>([
+    // Like vLLM's instrumentator, /health and /metrics are not counted in http_requests_total.
     ["GET /health", (_req, res) => {
-      metrics.httpResponse("/health", "GET", load.healthy ? 200 : 503);
       res.writeHead(load.healthy ? 200 : 503).end();
     }],
     ["GET /metrics", (_req, res) => {

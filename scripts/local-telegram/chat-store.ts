@@ -13,9 +13,14 @@ export interface ChatRecord {
   chat: Chat;
   nextMessageId: number;
   messages: Map<number, StoredMessage>;
-  /** Keyed by `${threadId ?? 0}:${draftId}`. */
-  drafts: Map<string, DraftState>;
+  /** Every draft ever shown, oldest first; a reused draft_id after finalization starts a new entry. */
+  drafts: DraftState[];
   topics: Map<number, string>;
+}
+
+function expireDraft(draft: DraftState, nowMs: number): void {
+  const live = draft.status === "streaming" || draft.status === "stopped";
+  if (live && nowMs - draft.updatedMs > DRAFT_LIFETIME_MS) draft.status = "expired";
 }
 
 export interface CallbackQueryRecord {
@@ -51,7 +56,7 @@ export class ChatStore {
       chat.title = preset?.title ?? title ?? `Group ${chatId}`;
       if (forum || preset?.topics !== undefined) chat.is_forum = true;
     }
-    const record: ChatRecord = { chat, nextMessageId: 1, messages: new Map(), drafts: new Map(), topics: new Map() };
+    const record: ChatRecord = { chat, nextMessageId: 1, messages: new Map(), drafts: [], topics: new Map() };
     for (const topic of preset?.topics ?? []) this.ensureTopic(record, topic.id, topic.name);
     this.chats.set(chatId, record);
     return record;
@@ -79,14 +84,20 @@ export class ChatStore {
     return user;
   }
 
-  /** Drafts with lazily applied expiry. */
+  /** A chat's drafts, with expiry applied as of `nowMs`. */
   draftsOf(chatId: number, nowMs: number): DraftState[] {
     const record = this.chats.get(chatId);
     if (record === undefined) return [];
-    for (const draft of record.drafts.values()) {
-      if (draft.status === "streaming" && nowMs - draft.updatedMs > DRAFT_LIFETIME_MS) draft.status = "expired";
-    }
-    return [...record.drafts.values()];
+    for (const draft of record.drafts) expireDraft(draft, nowMs);
+    return [...record.drafts];
+  }
+
+  /** The draft on screen (streaming, or stopped but not yet replaced) with this id in this thread. */
+  liveDraft(record: ChatRecord, threadId: number | undefined, draftId: number, nowMs: number): DraftState | undefined {
+    const draft = record.drafts.findLast((d) => d.draftId === draftId && d.threadId === threadId);
+    if (draft === undefined) return undefined;
+    expireDraft(draft, nowMs);
+    return draft.status === "streaming" || draft.status === "stopped" ? draft : undefined;
   }
 
   /** The wire `Message` Telegram would send for a stored message. */

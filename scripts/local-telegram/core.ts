@@ -44,6 +44,9 @@ const DEFAULT_FAULT_TEXT: Record<Fault["status"], string> = {
   502: "Bad Gateway",
 };
 
+/** Successful calls of these are too frequent to log (long polls, streaming drafts). */
+const QUIET_METHODS = new Set(["getUpdates", "sendMessageDraft", "sendChatAction"]);
+
 export class Core {
   private readonly startedAt = performance.now();
   readonly store: ChatStore;
@@ -118,7 +121,7 @@ export class Core {
     }
     if (viaWebhookReply) call.viaWebhookReply = true;
     this.calls.push(call);
-    if (answer.status !== 200 || method !== "getUpdates") {
+    if (answer.status !== 200 || !QUIET_METHODS.has(method)) {
       const suffix = call.description === undefined ? "" : ` ${call.description}`;
       this.options.log(`${method} ${answer.status}${call.chatId === undefined ? "" : ` chat=${call.chatId}`}${suffix}`);
     }

@@ -32,7 +32,7 @@ function admit(core: Core, method: LimitedMethod, record: ChatRecord): void {
 
 /** A bot message replaces the drafts of its chat and thread, as in Telegram's clients. */
 function finalizeDrafts(core: Core, record: ChatRecord, threadId: number | undefined, messageId: number): void {
-  for (const draft of record.drafts.values()) {
+  for (const draft of core.store.draftsOf(record.chat.id, core.now())) {
     if (draft.threadId !== threadId || draft.status === "finalized" || draft.status === "expired") continue;
     draft.status = "finalized";
     draft.finalMessageId = messageId;
@@ -81,13 +81,12 @@ export const sendMessageDraft: MethodHandler = (core, params) => {
   const threadId = resolveThread(record, params);
   const { text, entities } = resolveText(params, true);
   admit(core, "sendMessageDraft", record);
-  const key = `${threadId ?? 0}:${draftId}`;
   const nowMs = core.now();
-  let draft = record.drafts.get(key);
-  if (draft === undefined || draft.status === "finalized" || draft.status === "expired" || nowMs - draft.updatedMs > 30_000) {
+  let draft = core.store.liveDraft(record, threadId, draftId, nowMs);
+  if (draft === undefined) {
     draft = { chatId: record.chat.id, draftId, texts: [], entities: [], canStop: false, keepOnStop: false, status: "streaming", startedMs: nowMs, updatedMs: nowMs };
     if (threadId !== undefined) draft.threadId = threadId;
-    record.drafts.set(key, draft);
+    record.drafts.push(draft);
   }
   draft.texts.push(text);
   draft.entities = entities;

@@ -5,6 +5,7 @@
 import type { MethodHandler } from "./method-helpers";
 import * as bot from "./methods-bot";
 import * as messages from "./methods-messages";
+import * as documents from "./methods-documents";
 
 const handlers: Record<string, MethodHandler> = {
   getMe: bot.getMe,
@@ -21,6 +22,7 @@ const handlers: Record<string, MethodHandler> = {
   editMessageText: messages.editMessageText,
   deleteMessage: messages.deleteMessage,
   sendChatAction: messages.sendChatAction,
+  sendDocument: documents.sendDocument,
 };
 
 /** Lower-cased method name → canonical name and handler. */

@@ -26,7 +26,8 @@ export async function readParams(request: Request): Promise<Record<string, unkno
   }
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
     const form = await request.formData();
-    for (const [key, value] of form.entries()) if (typeof value === "string") params[key] = value;
+    // Uploaded files (sendDocument) stay Blobs; every other field is a string.
+    for (const [key, value] of form.entries()) params[key] = value;
   }
   return params;
 }

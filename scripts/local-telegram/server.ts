@@ -119,7 +119,8 @@ export async function startLocalTelegram(options: LocalTelegramOptions = {}): Pr
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  const address: AddressInfo | string | null = server.address();
+  if (address === null || typeof address === "string") throw new Error("the local Telegram server has no TCP address");
   const root = `http://${host}:${address.port}`;
 
   const messagesOf = (chatId: number, threadId?: number): StoredMessage[] => {

@@ -69,7 +69,7 @@ export function sendUserMessage(core: Core, input: UserMessageInput): { updateId
 /** The user presses Stop on a draft shown with `can_stop`: queues `stopped_message_generation`. */
 export function pressDraftStop(core: Core, chatId: number, draftId: number, threadId?: number): { updateId: number } {
   const record = core.store.chats.get(chatId);
-  const draft = record?.drafts.get(`${threadId ?? 0}:${draftId}`);
+  const draft = record === undefined ? undefined : core.store.liveDraft(record, threadId, draftId, core.now());
   if (record === undefined || draft === undefined) throw new SimulationError(`no draft ${draftId} in chat ${chatId}`);
   if (!draft.canStop) throw new SimulationError(`draft ${draftId} was sent without can_stop, so it has no Stop button`);
   if (draft.status !== "streaming") throw new SimulationError(`draft ${draftId} is ${draft.status}, not on screen`);

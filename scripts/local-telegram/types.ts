@@ -67,6 +67,8 @@ export interface StoredMessage {
   /** Inline keyboard rows, when the bot attached one. */
   inlineKeyboard?: InlineKeyboardButton[][];
   linkPreviewOptions?: unknown;
+  /** A document sent with sendDocument (`text` then holds its caption); content decoded as UTF-8. */
+  document?: { fileName: string; mimeType: string; size: number; content: string };
   /** Milliseconds since the server started when the message was created. */
   ms: number;
 }

@@ -28,7 +28,7 @@ interface DraftState {
 
 const requestsMentioning = async (target: "modelEu" | "modelUs", marker: string) =>
   (await control<RecordedRequest[]>(target, "requests")).filter((r) =>
-    r.body.messages.at(-1)?.content.includes(marker),
+    r.body?.messages?.at(-1)?.content.includes(marker),
   );
 
 afterEach(async () => {
@@ -65,17 +65,18 @@ describe("private chats", () => {
     expect(second?.body.messages.filter((m) => m.role === "assistant")).toHaveLength(1);
   });
 
-  it("keeps at most 5 previous turns in the context", async () => {
+  // The runtime tests run with HISTORY_MAX_TURNS=2 (the default of 5 is covered in unit tests).
+  it("keeps at most HISTORY_MAX_TURNS previous turns in the context", async () => {
     const chatId = newChatId();
-    for (let i = 1; i <= 7; i++) {
+    for (let i = 1; i <= 4; i++) {
       await userSays({ chatId, text: `turn number ${i} zeta${chatId}` });
       await waitForBotMessages(chatId, i);
     }
-    const [last] = await requestsMentioning("modelEu", `turn number 7 zeta${chatId}`);
+    const [last] = await requestsMentioning("modelEu", `turn number 4 zeta${chatId}`);
     const roles = last?.body.messages.map((m) => m.role) ?? [];
     expect(roles[0]).toBe("system");
-    expect(roles.filter((r) => r === "user")).toHaveLength(6); // 5 previous + the new one
-    expect(roles.filter((r) => r === "assistant")).toHaveLength(5);
+    expect(roles.filter((r) => r === "user")).toHaveLength(3); // 2 previous + the new one
+    expect(roles.filter((r) => r === "assistant")).toHaveLength(2);
     const text = JSON.stringify(last?.body.messages);
     expect(text).not.toContain(`turn number 1 zeta${chatId}`);
     expect(text).toContain(`turn number 2 zeta${chatId}`);
@@ -117,7 +118,10 @@ describe("private chats", () => {
     const chatId = newChatId();
     await control("modelEu", "setFault", { kind: "stall-after", tokens: 3 });
     await userSays({ chatId, text: "a long story please sigma" });
-    await eventually(async () => (await requestsMentioning("modelEu", "story please sigma"))[0]?.outcome.startsWith("fault"));
+    await eventually(async () => {
+      const drafts = await control<DraftState[]>("telegram", "drafts", chatId);
+      return (drafts[0]?.texts.length ?? 0) > 1;
+    });
     const stop = await userSays({ chatId, text: "/stop" });
     expect(await stop.response.json()).toMatchObject({ status: "stopped" });
     const [partial] = await waitForBotMessages(chatId, 1);
@@ -145,12 +149,13 @@ describe("private chats", () => {
     const chatId = newChatId();
     await userSays({ chatId, text: "/stop" });
     const [reply] = await waitForBotMessages(chatId, 1);
-    expect(reply?.text.toLowerCase()).toMatch(/nothing/);
+    expect(reply?.text).toMatch(/no answer in progress/i);
   });
 
   it("splits a long answer into messages of at most 4096 UTF-16 units, losing nothing", async () => {
     const chatId = newChatId();
-    const paragraph = "Emoji 😀 and 中文 text in a sentence that goes on. ".repeat(20);
+    // Long words keep the answer under the token budget while it spans three messages.
+    const paragraph = "Emoji😀and中文text-in-one-very-long-word-that-keeps-on-going-and-going. ".repeat(12);
     const long = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${paragraph}`).join("\n\n");
     await control("euAnswers", "set", long);
     await userSays({ chatId, text: "write a lot" });

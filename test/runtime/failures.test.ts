@@ -4,14 +4,14 @@
  * holds under every failure.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { botMessages, control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
 import { chatObjectName, chatSession } from "../../worker/chat-directory";
 import type { Env } from "../../worker/env";
 
 interface RecordedRequest {
-  body: { messages: { role: string; content: string }[] };
+  body: null | { messages: { role: string; content: string }[] };
   outcome: string;
   clientAborted: boolean;
 }
@@ -23,7 +23,7 @@ interface RecordedCall {
 
 const requestsMentioning = async (target: "modelEu" | "modelUs", marker: string) =>
   (await control<RecordedRequest[]>(target, "requests")).filter((r) =>
-    r.body.messages.at(-1)?.content.includes(marker),
+    r.body?.messages?.at(-1)?.content.includes(marker),
   );
 
 const calls = (method: string, chatId: number) =>
@@ -123,19 +123,36 @@ describe("origin failures", () => {
 });
 
 describe("durability", () => {
-  it("resumes an answer after the object is evicted mid-answer, and sends it once", async () => {
+  it("resumes an answer after the object crashes mid-answer, and sends it once", async () => {
     const chatId = newChatId();
-    await control("modelEu", "setFault", { kind: "slow-start", ttftMs: 600 });
-    await userSays({ chatId, text: "survive eviction nu" });
+    await control("modelEu", "setFault", { kind: "slow-start", ttftMs: 5000 });
+    await userSays({ chatId, text: "survive a crash nu" });
+    await eventually(async () => (await requestsMentioning("modelEu", "survive a crash nu")).length === 1);
+    // Drops every instance without waiting for its work: what a crash or a deploy does.
+    await abortAllDurableObjects();
+    await control("modelEu", "setFault", null);
     const namespace = (env as unknown as Env).CHAT_SESSION;
     const stub = namespace.get(namespace.idFromName(chatObjectName(chatId)));
-    await evictDurableObject(stub);
-    await control("modelEu", "setFault", null);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const [answer] = await waitForBotMessages(chatId, 1);
-    expect(answer?.text).toContain("survive eviction nu");
-    await new Promise((r) => setTimeout(r, 800));
+    expect(answer?.text).toContain("survive a crash nu");
+    await new Promise((r) => setTimeout(r, 500));
     expect(await botMessages(chatId)).toHaveLength(1);
+    expect(await requestsMentioning("modelEu", "survive a crash nu")).toHaveLength(2);
+  });
+
+  it("finishes delivery without asking the model again when it crashed after the answer was stored", async () => {
+    const chatId = newChatId();
+    await control("telegram", "injectFault", { method: "sendMessage", status: 429, retryAfter: 3, times: 1 });
+    await userSays({ chatId, text: "stored then crashed pi" });
+    await eventually(async () => (await calls("sendMessage", chatId)).some((c) => c.status === 429));
+    await abortAllDurableObjects();
+    const namespace = (env as unknown as Env).CHAT_SESSION;
+    const stub = namespace.get(namespace.idFromName(chatObjectName(chatId)));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [answer] = await waitForBotMessages(chatId, 1);
+    expect(answer?.text).toContain("stored then crashed pi");
+    expect(await requestsMentioning("modelEu", "stored then crashed pi")).toHaveLength(1);
   });
 });
 

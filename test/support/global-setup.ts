@@ -9,6 +9,8 @@ import { startStandInModel } from "../../gpu-backend/stand-in/server";
 import { defaultAnswer } from "../../gpu-backend/stand-in/canned-answer";
 import type { ChatRequest } from "../../gpu-backend/stand-in/server";
 import { startControlServer } from "./control-server";
+import { startModerationStandIn } from "./perspective-stand-in";
+import { startJwksStandIn } from "./jwks-stand-in";
 import { TEST_BOT } from "./test-bot";
 
 declare module "vitest" {
@@ -17,6 +19,11 @@ declare module "vitest" {
     modelEuUrl: string;
     modelUsUrl: string;
     controlUrl: string;
+    perspectiveUrl: string;
+    euClassifierUrl: string;
+    jwksUrl: string;
+    perspectiveKey: string;
+    adminToken: string;
   }
 }
 
@@ -39,15 +46,25 @@ export default async function setup(project: TestProject) {
   const usAnswers = new AnswerOverride();
   const modelEu = await startStandInModel({ ttftMs: 20, tokensPerSecond: 2000, answer: euAnswers.answer, apiKey: TEST_BOT.originApiKey });
   const modelUs = await startStandInModel({ ttftMs: 20, tokensPerSecond: 2000, answer: usAnswers.answer });
-  const control = await startControlServer({ telegram, modelEu, modelUs, euAnswers, usAnswers });
+  // Test-only secrets for the compliance surfaces, handed to the Worker through vitest.config.ts.
+  const perspectiveKey = `test-perspective-${crypto.randomUUID()}`;
+  const adminToken = `test-admin-token-${crypto.randomUUID()}`;
+  const moderation = await startModerationStandIn({ perspectiveKey });
+  const jwks = await startJwksStandIn();
+  const control = await startControlServer({ telegram, modelEu, modelUs, euAnswers, usAnswers, moderation, jwks });
 
   project.provide("telegramApiRoot", telegram.apiRoot);
   project.provide("modelEuUrl", modelEu.url);
   project.provide("modelUsUrl", modelUs.url);
   project.provide("controlUrl", control.url);
+  project.provide("perspectiveUrl", moderation.perspectiveUrl);
+  project.provide("euClassifierUrl", moderation.euClassifierUrl);
+  project.provide("jwksUrl", jwks.url);
+  project.provide("perspectiveKey", perspectiveKey);
+  project.provide("adminToken", adminToken);
 
   return async () => {
     await control.close();
-    await Promise.all([telegram.close(), modelEu.close(), modelUs.close()]);
+    await Promise.all([telegram.close(), modelEu.close(), modelUs.close(), moderation.close(), jwks.close()]);
   };
 }

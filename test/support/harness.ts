@@ -12,11 +12,18 @@ export async function control<T = unknown>(target: string, method: string, ...ar
   const response = await fetch(`${bindings.CONTROL_URL}/rpc/${target}/${method}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ args }),
+    // JSON has no undefined: drop trailing ones so optional parameters stay absent.
+    body: JSON.stringify({ args: trimTrailingUndefined(args) }),
   });
   const body = (await response.json()) as { result?: T; error?: string };
   if (!response.ok) throw new Error(`control ${target}.${method}: ${body.error}`);
   return body.result as T;
+}
+
+function trimTrailingUndefined(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return args.slice(0, end);
 }
 
 /** POSTs a body to the Worker's webhook with the right secret (or the one given). */

@@ -6,8 +6,8 @@
  * error rather than an English sentence surprising a German user. Texts are plain text: they are
  * sent with `entities`, never `parse_mode`, so nothing here needs escaping.
  *
- * The privacy, /mydata, /forget and /region texts are short factual placeholders; the compliance
- * texts replace them later (keep the keys and the `{region}` parameter).
+ * The privacy texts say what is kept, where and for how long (docs/compliance.md has the same
+ * facts for staff); the retention and the text policy come in as parameters from the config.
  */
 
 /** Languages the bot's interface speaks. The model itself answers in any language. */
@@ -32,7 +32,7 @@ export type TextKey =
   | "unsupported-message"
   | "queued"
   | "thinking-placeholder"
-  | "privacy"
+  | "privacy" // {region} {regionDetails} {days} {auditText}
   | "forget-confirm"
   | "forget-yes"
   | "forget-no"
@@ -42,7 +42,18 @@ export type TextKey =
   | "region-current" // {region}
   | "region-changed" // {region}
   | "region-name-eu"
-  | "region-name-global";
+  | "region-name-global"
+  | "privacy-region-eu"
+  | "privacy-region-global"
+  | "privacy-audit-no-text"
+  | "privacy-audit-with-text"
+  | "forget-expired"
+  | "region-global-confirm"
+  | "region-global-yes"
+  | "region-unchanged" // {region}
+  | "region-already" // {region}
+  | "moderation-input-refused"
+  | "moderation-output-withheld";
 
 /** The bot's commands, in menu order. */
 export type CommandName =
@@ -154,7 +165,7 @@ const en: Record<TextKey, string> = {
   queued: "Got it. I'll answer as soon as I've finished the previous reply.",
   "thinking-placeholder": "…",
   privacy:
-    "Your messages and my answers are stored so I can follow the conversation, and the language model processes them to write answers. /mydata sends you a copy of what is stored; /forget deletes it.",
+    "What I keep about this chat:\n• our conversation (your messages and my answers), so I can follow it, until you send /reset or /forget;\n• messages from the last 2 days in a delivery queue, so a message delivered twice is answered once;\n• settings (language, data region, rate limit), until you send /forget;\n• an audit log of each request (time, chat and user id, outcome, timings, token counts; {auditText}), deleted automatically after {days} days.\n\nData region of this chat: {region}. {regionDetails}\n\n/mydata sends you a copy of what is stored, /forget deletes it, /region shows or changes the region.",
   "forget-confirm":
     "This deletes our whole conversation and everything stored about this chat. It can't be undone. Delete everything?",
   "forget-yes": "Yes, delete",
@@ -167,6 +178,17 @@ const en: Record<TextKey, string> = {
   "region-changed": "Done. This chat's data region is now {region}.",
   "region-name-eu": "EU",
   "region-name-global": "global",
+  "privacy-region-eu": "Your messages are processed only in the EU (by our model server in Frankfurt), and everything is stored in the EU.",
+  "privacy-region-global": "The conversation is stored in the EU; your messages may be processed by servers outside the EU, and the audit log may be kept outside the EU.",
+  "privacy-audit-no-text": "no message text",
+  "privacy-audit-with-text": "including the message text",
+  "forget-expired": "This confirmation is no longer valid. Send /forget again if you want to delete everything.",
+  "region-global-confirm": "Switching this chat to the global region first deletes our conversation, because it was kept under EU rules. After that, your messages may be processed outside the EU. Switch and delete the conversation?",
+  "region-global-yes": "Yes, switch",
+  "region-unchanged": "Okay, this chat's data region stays {region}.",
+  "region-already": "This chat's data region is already {region}.",
+  "moderation-input-refused": "Sorry, I can't help with that message. Please rephrase it.",
+  "moderation-output-withheld": "I wrote an answer but held it back because it may be harmful. Please try asking in a different way.",
 };
 
 const zh: Record<TextKey, string> = {
@@ -187,7 +209,7 @@ const zh: Record<TextKey, string> = {
   queued: "收到，等我回答完上一条就回复你。",
   "thinking-placeholder": "…",
   privacy:
-    "为了能接着对话，你的消息和我的回答会被保存，并交由语言模型处理以生成回答。发送 /mydata 可获取已保存数据的副本，发送 /forget 可将其删除。",
+    "关于此聊天，我会保存以下内容：\n• 我们的对话（你的消息和我的回答），以便我接着对话，直到你发送 /reset 或 /forget；\n• 最近 2 天内的消息会留在投递队列中，确保重复投递的消息只回答一次；\n• 设置（语言、数据区域、频率限制），直到你发送 /forget；\n• 每次请求的审计日志（时间、聊天和用户 ID、结果、耗时、token 数；{auditText}），{days} 天后自动删除。\n\n此聊天的数据区域：{region}。{regionDetails}\n\n/mydata 发送已保存数据的副本，/forget 删除这些数据，/region 查看或更改数据区域。",
   "forget-confirm":
     "这将删除我们的全部对话以及与此聊天相关的所有数据，且无法恢复。确定要全部删除吗？",
   "forget-yes": "是的，删除",
@@ -199,6 +221,17 @@ const zh: Record<TextKey, string> = {
   "region-changed": "已完成，此聊天的数据区域现在是：{region}。",
   "region-name-eu": "欧盟",
   "region-name-global": "全球",
+  "privacy-region-eu": "你的消息只在欧盟境内处理（由我们位于法兰克福的模型服务器处理），所有数据都存储在欧盟境内。",
+  "privacy-region-global": "对话存储在欧盟境内；你的消息可能由欧盟以外的服务器处理，审计日志也可能保存在欧盟以外。",
+  "privacy-audit-no-text": "不含消息内容",
+  "privacy-audit-with-text": "包含消息内容",
+  "forget-expired": "此确认已失效。如果你想删除全部数据，请重新发送 /forget。",
+  "region-global-confirm": "将此聊天切换到全球区域前，会先删除我们的对话，因为它是按欧盟规则保存的。切换后，你的消息可能在欧盟以外处理。确定切换并删除对话吗？",
+  "region-global-yes": "是的，切换",
+  "region-unchanged": "好的，此聊天的数据区域仍为：{region}。",
+  "region-already": "此聊天的数据区域已经是：{region}。",
+  "moderation-input-refused": "抱歉，这条消息我无法处理。请换一种说法。",
+  "moderation-output-withheld": "我写好了回答，但因为它可能有害而没有发送。请换一种方式提问。",
 };
 
 const ru: Record<TextKey, string> = {
@@ -220,7 +253,7 @@ const ru: Record<TextKey, string> = {
   queued: "Принято. Отвечу, как только закончу предыдущий ответ.",
   "thinking-placeholder": "…",
   privacy:
-    "Ваши сообщения и мои ответы сохраняются, чтобы я мог продолжать разговор, и обрабатываются языковой моделью для подготовки ответов. /mydata пришлёт копию сохранённых данных, /forget удалит их.",
+    "Что я храню об этом чате:\n• наш разговор (ваши сообщения и мои ответы), чтобы продолжать его, — пока вы не отправите /reset или /forget;\n• сообщения за последние 2 дня в очереди доставки, чтобы на повторно доставленное сообщение ответить один раз;\n• настройки (язык, регион данных, ограничение частоты) — пока вы не отправите /forget;\n• журнал аудита каждого запроса (время, ID чата и пользователя, результат, время обработки, число токенов; {auditText}) — он удаляется автоматически через {days} дн.\n\nРегион данных этого чата: {region}. {regionDetails}\n\n/mydata пришлёт копию сохранённых данных, /forget удалит их, /region покажет или сменит регион.",
   "forget-confirm":
     "Это удалит весь наш разговор и все данные, сохранённые для этого чата. Отменить удаление будет нельзя. Удалить всё?",
   "forget-yes": "Да, удалить",
@@ -233,6 +266,17 @@ const ru: Record<TextKey, string> = {
   "region-changed": "Готово. Теперь регион данных этого чата: {region}.",
   "region-name-eu": "ЕС",
   "region-name-global": "глобальный",
+  "privacy-region-eu": "Ваши сообщения обрабатываются только в ЕС (нашим сервером модели во Франкфурте), и всё хранится в ЕС.",
+  "privacy-region-global": "Разговор хранится в ЕС; ваши сообщения могут обрабатываться серверами за пределами ЕС, а журнал аудита может храниться за пределами ЕС.",
+  "privacy-audit-no-text": "без текста сообщений",
+  "privacy-audit-with-text": "включая текст сообщений",
+  "forget-expired": "Это подтверждение больше не действует. Отправьте /forget ещё раз, если хотите всё удалить.",
+  "region-global-confirm": "Перед переключением этого чата на глобальный регион наш разговор будет удалён, потому что он хранился по правилам ЕС. После этого ваши сообщения могут обрабатываться за пределами ЕС. Переключить и удалить разговор?",
+  "region-global-yes": "Да, переключить",
+  "region-unchanged": "Хорошо, регион данных этого чата остаётся прежним: {region}.",
+  "region-already": "Регион данных этого чата уже: {region}.",
+  "moderation-input-refused": "Извините, с этим сообщением я помочь не могу. Пожалуйста, сформулируйте его иначе.",
+  "moderation-output-withheld": "Я подготовил ответ, но не стал его отправлять, потому что он может быть вредным. Попробуйте спросить по-другому.",
 };
 
 const es: Record<TextKey, string> = {
@@ -255,7 +299,7 @@ const es: Record<TextKey, string> = {
   queued: "Recibido. Te respondo en cuanto termine la respuesta anterior.",
   "thinking-placeholder": "…",
   privacy:
-    "Tus mensajes y mis respuestas se guardan para poder seguir la conversación, y el modelo de lenguaje los procesa para escribir las respuestas. /mydata te envía una copia de lo guardado; /forget lo borra.",
+    "Lo que guardo de este chat:\n• nuestra conversación (tus mensajes y mis respuestas), para poder seguirla, hasta que envíes /reset o /forget;\n• los mensajes de los últimos 2 días en una cola de entrega, para responder una sola vez a un mensaje entregado dos veces;\n• la configuración (idioma, región de datos, límite de mensajes), hasta que envíes /forget;\n• un registro de auditoría de cada petición (hora, ID del chat y del usuario, resultado, tiempos, número de tokens; {auditText}), que se borra automáticamente a los {days} días.\n\nRegión de datos de este chat: {region}. {regionDetails}\n\n/mydata te envía una copia de lo guardado, /forget lo borra y /region muestra o cambia la región.",
   "forget-confirm":
     "Esto borrará toda nuestra conversación y todo lo guardado sobre este chat. No se puede deshacer. ¿Lo borro todo?",
   "forget-yes": "Sí, borrar",
@@ -268,6 +312,17 @@ const es: Record<TextKey, string> = {
   "region-changed": "Hecho. La región de datos de este chat ahora es: {region}.",
   "region-name-eu": "UE",
   "region-name-global": "global",
+  "privacy-region-eu": "Tus mensajes se procesan solo en la UE (en nuestro servidor del modelo en Fráncfort) y todo se guarda en la UE.",
+  "privacy-region-global": "La conversación se guarda en la UE; tus mensajes pueden procesarse en servidores fuera de la UE y el registro de auditoría puede guardarse fuera de la UE.",
+  "privacy-audit-no-text": "sin el texto de los mensajes",
+  "privacy-audit-with-text": "incluido el texto de los mensajes",
+  "forget-expired": "Esta confirmación ya no es válida. Envía /forget de nuevo si quieres borrarlo todo.",
+  "region-global-confirm": "Para pasar este chat a la región global, antes se borra nuestra conversación, porque se guardó con las reglas de la UE. Después, tus mensajes podrán procesarse fuera de la UE. ¿Cambio la región y borro la conversación?",
+  "region-global-yes": "Sí, cambiar",
+  "region-unchanged": "De acuerdo, la región de datos de este chat sigue siendo: {region}.",
+  "region-already": "La región de datos de este chat ya es: {region}.",
+  "moderation-input-refused": "Lo siento, no puedo ayudarte con ese mensaje. Por favor, formúlalo de otra manera.",
+  "moderation-output-withheld": "Escribí una respuesta, pero no la envío porque podría ser dañina. Prueba a preguntar de otra manera.",
 };
 
 const de: Record<TextKey, string> = {
@@ -290,7 +345,7 @@ const de: Record<TextKey, string> = {
   queued: "Alles klar, ich antworte, sobald die vorige Antwort fertig ist.",
   "thinking-placeholder": "…",
   privacy:
-    "Deine Nachrichten und meine Antworten werden gespeichert, damit ich dem Gespräch folgen kann, und vom Sprachmodell verarbeitet, um Antworten zu schreiben. /mydata schickt dir eine Kopie der gespeicherten Daten, /forget löscht sie.",
+    "Das speichere ich zu diesem Chat:\n• unser Gespräch (deine Nachrichten und meine Antworten), damit ich ihm folgen kann, bis du /reset oder /forget sendest;\n• Nachrichten der letzten 2 Tage in einer Zustellwarteschlange, damit eine doppelt zugestellte Nachricht nur einmal beantwortet wird;\n• Einstellungen (Sprache, Datenregion, Nachrichtenlimit), bis du /forget sendest;\n• ein Audit-Protokoll jeder Anfrage (Zeit, Chat- und Nutzer-ID, Ergebnis, Laufzeiten, Tokenzahlen; {auditText}), das nach {days} Tagen automatisch gelöscht wird.\n\nDatenregion dieses Chats: {region}. {regionDetails}\n\n/mydata schickt dir eine Kopie der gespeicherten Daten, /forget löscht sie, /region zeigt oder ändert die Region.",
   "forget-confirm":
     "Damit werden unser ganzes Gespräch und alle zu diesem Chat gespeicherten Daten gelöscht. Das lässt sich nicht rückgängig machen. Alles löschen?",
   "forget-yes": "Ja, löschen",
@@ -303,6 +358,17 @@ const de: Record<TextKey, string> = {
   "region-changed": "Erledigt. Die Datenregion dieses Chats ist jetzt: {region}.",
   "region-name-eu": "EU",
   "region-name-global": "global",
+  "privacy-region-eu": "Deine Nachrichten werden nur in der EU verarbeitet (von unserem Modellserver in Frankfurt), und alles wird in der EU gespeichert.",
+  "privacy-region-global": "Das Gespräch wird in der EU gespeichert; deine Nachrichten können von Servern außerhalb der EU verarbeitet werden, und das Audit-Protokoll kann außerhalb der EU liegen.",
+  "privacy-audit-no-text": "ohne Nachrichtentext",
+  "privacy-audit-with-text": "einschließlich des Nachrichtentexts",
+  "forget-expired": "Diese Bestätigung gilt nicht mehr. Sende /forget noch einmal, wenn du alles löschen möchtest.",
+  "region-global-confirm": "Bevor dieser Chat in die globale Region wechselt, wird unser Gespräch gelöscht, weil es nach EU-Regeln gespeichert wurde. Danach können deine Nachrichten außerhalb der EU verarbeitet werden. Wechseln und das Gespräch löschen?",
+  "region-global-yes": "Ja, wechseln",
+  "region-unchanged": "Okay, die Datenregion dieses Chats bleibt: {region}.",
+  "region-already": "Die Datenregion dieses Chats ist bereits: {region}.",
+  "moderation-input-refused": "Tut mir leid, bei dieser Nachricht kann ich nicht helfen. Bitte formuliere sie anders.",
+  "moderation-output-withheld": "Ich habe eine Antwort geschrieben, sie aber zurückgehalten, weil sie schädlich sein könnte. Versuch es bitte mit einer anders formulierten Frage.",
 };
 
 const fr: Record<TextKey, string> = {
@@ -324,7 +390,7 @@ const fr: Record<TextKey, string> = {
   queued: "Bien reçu. Je vous réponds dès que j'ai terminé la réponse précédente.",
   "thinking-placeholder": "…",
   privacy:
-    "Vos messages et mes réponses sont enregistrés pour que je puisse suivre la conversation, et traités par le modèle de langage pour rédiger les réponses. /mydata vous envoie une copie des données enregistrées, /forget les supprime.",
+    "Ce que je conserve sur ce chat :\n• notre conversation (vos messages et mes réponses), pour pouvoir la suivre, jusqu'à ce que vous envoyiez /reset ou /forget ;\n• les messages des 2 derniers jours dans une file de distribution, pour ne répondre qu'une fois à un message distribué deux fois ;\n• les paramètres (langue, région des données, limite de messages), jusqu'à ce que vous envoyiez /forget ;\n• un journal d'audit de chaque requête (heure, identifiants du chat et de l'utilisateur, résultat, durées, nombre de jetons ; {auditText}), supprimé automatiquement au bout de {days} jours.\n\nRégion des données de ce chat : {region}. {regionDetails}\n\n/mydata vous envoie une copie des données enregistrées, /forget les supprime, /region affiche ou change la région.",
   "forget-confirm":
     "Cela supprimera toute notre conversation et toutes les données enregistrées pour ce chat. Cette action est irréversible. Tout supprimer ?",
   "forget-yes": "Oui, supprimer",
@@ -337,6 +403,17 @@ const fr: Record<TextKey, string> = {
   "region-changed": "C'est fait. La région des données de ce chat est désormais : {region}.",
   "region-name-eu": "UE",
   "region-name-global": "mondiale",
+  "privacy-region-eu": "Vos messages sont traités uniquement dans l'UE (par notre serveur de modèle à Francfort), et tout est stocké dans l'UE.",
+  "privacy-region-global": "La conversation est stockée dans l'UE ; vos messages peuvent être traités par des serveurs hors de l'UE, et le journal d'audit peut être conservé hors de l'UE.",
+  "privacy-audit-no-text": "sans le texte des messages",
+  "privacy-audit-with-text": "y compris le texte des messages",
+  "forget-expired": "Cette confirmation n'est plus valable. Renvoyez /forget si vous voulez tout supprimer.",
+  "region-global-confirm": "Pour passer ce chat dans la région mondiale, notre conversation est d'abord supprimée, car elle a été conservée selon les règles de l'UE. Ensuite, vos messages pourront être traités hors de l'UE. Changer de région et supprimer la conversation ?",
+  "region-global-yes": "Oui, changer",
+  "region-unchanged": "D'accord, la région des données de ce chat reste : {region}.",
+  "region-already": "La région des données de ce chat est déjà : {region}.",
+  "moderation-input-refused": "Désolé, je ne peux pas vous aider avec ce message. Merci de le reformuler.",
+  "moderation-output-withheld": "J'ai rédigé une réponse, mais je la retiens car elle pourrait être nuisible. Essayez de poser la question autrement.",
 };
 
 const TEXTS: Record<UiLanguage, Record<TextKey, string>> = { en, zh, ru, es, de, fr };

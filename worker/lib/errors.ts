@@ -131,7 +131,7 @@ export class TelegramApiError extends Error {
   constructor(
     /** The Bot API method, e.g. `sendMessage`. */
     readonly method: string,
-    /** Telegram's `error_code` (mirrors the HTTP status: 400, 403, 429, 5xx). */
+    /** Telegram's `error_code` (mirrors the HTTP status: 400, 403, 429, 5xx); 0 when no response came (network failure). */
     readonly errorCode: number,
     readonly description: string,
     /** `parameters.retry_after`, sent with 429. */

@@ -39,15 +39,21 @@ export function isTransientOriginError(e: unknown): boolean {
   );
 }
 
+/** Names of errors that mean "no answer came back": grammY's network error, timeouts. */
+const NETWORK_ERROR_NAMES: ReadonlySet<string> = new Set(["HttpError", "TimeoutError"]);
+
 /**
  * True when a Bot API call may succeed if repeated: 429 (flood control), 5xx, and network
- * failures (`fetch` rejects with a `TypeError`; a request timeout is a `TimeoutError`).
+ * failures: a `TelegramApiError` with `errorCode` 0 (no response), grammY's `HttpError`, a
+ * `TypeError` from `fetch`, a `TimeoutError`.
  * False for 400 (bad request, e.g. "message is not modified") and 403 (bot blocked or kicked).
  */
 export function isTransientTelegramError(e: unknown): boolean {
-  if (e instanceof TelegramApiError) return isTransientStatus(e.errorCode);
+  if (e instanceof TelegramApiError) {
+    return e.errorCode === 0 || isTransientStatus(e.errorCode);
+  }
   if (e instanceof TypeError) return true;
-  return e instanceof Error && e.name === "TimeoutError";
+  return e instanceof Error && NETWORK_ERROR_NAMES.has(e.name);
 }
 
 /** The wait the other side asked for, in milliseconds, when the error carries one. */

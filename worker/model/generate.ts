@@ -1,7 +1,7 @@
 /**
  * One answer from the model: tries the allowed origins in order and streams the first that works.
  *
- * Failover happens only before the first token. Once text has reached the user, switching to
+ * Failover happens only before the first answer token. Once text has reached the user, switching to
  * another origin would restart the answer mid-sentence, so a later failure is the caller's to
  * report (with the partial text kept).
  */
@@ -56,7 +56,8 @@ export async function* generate(args: GenerateArgs): AsyncGenerator<GenerateEven
         fetch: args.fetch,
       });
       for await (const event of stream) {
-        started = true;
+        // Reasoning is never shown, so until the first answer token a switch is invisible.
+        if (event.type === "content") started = true;
         yield { ...event, originId: origin.id };
       }
       return;

@@ -231,7 +231,7 @@ export async function* streamChatCompletion(
       } catch (cause) {
         throw failure ?? new StreamDroppedError(originId, cause);
       } finally {
-        
+        watchdog.received();
       }
       if (failure !== undefined) throw failure;
       if (result.done) throw new StreamDroppedError(originId);

@@ -15,6 +15,7 @@ import { chatSession } from "../chat-directory";
 import { routeUpdate, updateType, UpdateSchema } from "../telegram/update";
 import { secretsEqual } from "../lib/secret-compare";
 import { logEvent, logError } from "../lib/log";
+import { auditRejectedWebhook } from "../audit/rejections";
 
 /** Telegram's largest updates are a few KiB; anything near this is not from Telegram. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -23,6 +24,9 @@ export const telegramWebhook = new Hono<AppEnv>().post("/", async (c) => {
   const config = loadConfig(c.env);
   const presented = c.req.header("x-telegram-bot-api-secret-token") ?? "";
   if (!(await secretsEqual(presented, config.telegram.webhookSecret))) {
+    auditRejectedWebhook(c.env, config, (p) => c.executionCtx.waitUntil(p), {
+      status: 401, reason: presented === "" ? "missing-secret" : "wrong-secret", colo: c.req.raw.cf?.colo as string | undefined,
+    });
     return c.json({ ok: false, error: "unauthorized" }, 401);
   }
   const declared = Number(c.req.header("content-length") ?? "0");

@@ -73,10 +73,22 @@ export function renderEntities(text, entities) {
   return fragment;
 }
 
-/** Appends text[start, end) to `parent`, wrapping the entities that lie inside. */
+const BLOCKS = new Set(["PRE", "BLOCKQUOTE"]);
+
+/**
+ * Appends text[start, end) to `parent`, wrapping the entities that lie inside. Like Telegram's
+ * clients, a block (pre, blockquote) absorbs one line break on each side.
+ */
 function build(parent, text, entities, start, end) {
   let position = start;
   let index = 0;
+  let afterBlock = false;
+  const appendText = (from, to, beforeBlock) => {
+    let chunk = text.slice(from, to);
+    if (afterBlock && chunk.startsWith("\n")) chunk = chunk.slice(1);
+    if (beforeBlock && chunk.endsWith("\n")) chunk = chunk.slice(0, -1);
+    if (chunk !== "") parent.append(chunk);
+  };
   while (index < entities.length) {
     const entity = entities[index];
     const entityEnd = Math.min(end, entity.offset + entity.length);
@@ -86,12 +98,14 @@ function build(parent, text, entities, start, end) {
       inner.push(entities[index]);
       index += 1;
     }
-    if (entity.offset > position) parent.append(text.slice(position, entity.offset));
     const element = elementFor(entity, text);
+    const isBlock = BLOCKS.has(element.tagName);
+    if (entity.offset > position) appendText(position, entity.offset, isBlock);
     const holder = element.tagName === "PRE" ? element.appendChild(document.createElement("code")) : element;
     build(holder, text, inner, Math.max(entity.offset, position), entityEnd);
     parent.append(element);
     position = Math.max(position, entityEnd);
+    afterBlock = isBlock;
   }
-  if (position < end) parent.append(text.slice(position, end));
+  if (position < end) appendText(position, end, false);
 }

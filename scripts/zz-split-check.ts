@@ -1,0 +1,10 @@
+import { renderMarkdown } from "../worker/telegram/markdown";
+import { splitFormatted } from "../worker/telegram/split-message";
+const paragraph = "Emoji 😀 and 中文 text in a sentence that goes on. ".repeat(20);
+const long = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${paragraph}`).join("\n\n");
+const r = renderMarkdown(long);
+const a = long.replace(/\s+/g, ""), b = r.text.replace(/\s+/g, "");
+let i = 0; while (a[i] === b[i]) i++;
+console.log(a.length, b.length, i, JSON.stringify(a.slice(i - 20, i + 20)), JSON.stringify(b.slice(i - 20, i + 20)));
+const parts = splitFormatted(r);
+console.log(parts.map(p => p.text.length));
