@@ -49,10 +49,11 @@ export class AuditLogStore {
     this.ensureSchema();
     let stored = 0;
     for (const event of events) {
+      // RETURNING yields a row only when the insert happened (rowsWritten also counts indexes).
       stored += this.sql.exec(
-        `INSERT OR IGNORE INTO events (id, ts, chat_id, body) VALUES (?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO events (id, ts, chat_id, body) VALUES (?, ?, ?, ?) RETURNING 1`,
         event.id, event.ts, event.chatId ?? null, JSON.stringify(event),
-      ).rowsWritten;
+      ).toArray().length;
     }
     return stored;
   }
@@ -82,9 +83,9 @@ export class AuditLogStore {
     this.ensureSchema();
     return this.sql.exec(
       `UPDATE events SET body = json_remove(body, '$.text')
-       WHERE chat_id = ? AND json_extract(body, '$.text') IS NOT NULL`,
+       WHERE chat_id = ? AND json_extract(body, '$.text') IS NOT NULL RETURNING 1`,
       chatId,
-    ).rowsWritten;
+    ).toArray().length;
   }
 
   count(): number {

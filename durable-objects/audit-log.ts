@@ -7,7 +7,8 @@
  * `ctx.storage.deleteAll()`. Nobody has to remember to run a purge job. Alarms are at-least-once
  * and retried, and an alarm that runs early (a retry, a test) re-arms itself instead of deleting.
  *
- * RPC (inputs validated with zod, since any Worker code can call a stub):
+ * RPC (inputs validated with zod, since any Worker code can call a stub; a malformed input is
+ * answered `{ status: "rejected" }`, a caller bug the caller raises as AuditInputError):
  * - `append({ events })`: stores events (idempotent by event id);
  * - `page({ fromMs, toMs, chatId?, after?, limit })`: time-ordered page plus the next cursor;
  * - `redactChat(chatId)`: drops the message text of a chat's events (for /forget);
@@ -33,15 +34,15 @@ const PageSchema = z.object({
 });
 
 export interface AuditPage {
+  status: "ok";
   events: AuditEvent[];
   /** Where the next page starts; null when this page was the last. */
   next: AuditCursor | null;
 }
 
-/** An input an AuditLog rejected; a caller bug, never a storage failure. */
-export class AuditInputError extends Error {
-  override readonly name = "AuditInputError";
-}
+export type Rejected = { status: "rejected"; reason: string };
+
+const rejected = (error: z.ZodError): Rejected => ({ status: "rejected", reason: error.issues[0]?.message ?? "invalid" });
 
 export class AuditLog extends DurableObject<Env> {
   private readonly store: AuditLogStore;
@@ -51,9 +52,9 @@ export class AuditLog extends DurableObject<Env> {
     this.store = new AuditLogStore(ctx.storage.sql);
   }
 
-  async append(input: unknown): Promise<{ stored: number }> {
+  async append(input: unknown): Promise<{ status: "ok"; stored: number } | Rejected> {
     const parsed = AppendSchema.safeParse(input);
-    if (!parsed.success) throw new AuditInputError(parsed.error.issues[0]?.message ?? "invalid audit events");
+    if (!parsed.success) return rejected(parsed.error);
     const retentionDays = loadConfig(this.env).audit.retentionDays;
     const stored = this.ctx.storage.transactionSync(() => this.store.insert(parsed.data.events));
     // Every event of a shard has the same day, so its expiry is one moment; `max` only guards
@@ -63,22 +64,22 @@ export class AuditLog extends DurableObject<Env> {
     const expiresAt = Math.max(previous ?? 0, shardExpiry(latest, retentionDays));
     if (previous !== expiresAt) this.store.setExpiresAt(expiresAt);
     if ((await this.ctx.storage.getAlarm()) !== expiresAt) await this.ctx.storage.setAlarm(expiresAt);
-    return { stored };
+    return { status: "ok", stored };
   }
 
-  async page(input: unknown): Promise<AuditPage> {
+  async page(input: unknown): Promise<AuditPage | Rejected> {
     const parsed = PageSchema.safeParse(input);
-    if (!parsed.success) throw new AuditInputError(parsed.error.issues[0]?.message ?? "invalid page query");
+    if (!parsed.success) return rejected(parsed.error);
     const events = this.store.page(parsed.data);
     const last = events.at(-1);
     const next = events.length === parsed.data.limit && last ? { ts: last.ts, id: last.id } : null;
-    return { events, next };
+    return { status: "ok", events, next };
   }
 
-  async redactChat(chatId: unknown): Promise<{ redacted: number }> {
+  async redactChat(chatId: unknown): Promise<{ status: "ok"; redacted: number } | Rejected> {
     const parsed = z.number().int().safeParse(chatId);
-    if (!parsed.success) throw new AuditInputError("chatId must be an integer");
-    return { redacted: this.store.redactChat(parsed.data) };
+    if (!parsed.success) return rejected(parsed.error);
+    return { status: "ok", redacted: this.store.redactChat(parsed.data) };
   }
 
   async stats(): Promise<{ events: number; expiresAt: number | null; alarmAt: number | null }> {

@@ -6,6 +6,7 @@
 import type { Config } from "../config";
 import type { Env } from "../env";
 import type { AuditCursor } from "../audit/event";
+import { AuditInputError } from "../audit/event";
 import type { ExportQuery } from "../audit/export-query";
 import type { ExportPlan } from "../audit/export-stream";
 import type { PageSource } from "../audit/merge";
@@ -32,6 +33,7 @@ export function shardSources(
     sources.push({
       read: async (after: AuditCursor | undefined) => {
         const page = await stub.page({ fromMs: query.fromMs, toMs: query.toMs, chatId: query.chatId, after, limit: pageSize });
+        if (page.status === "rejected") throw new AuditInputError(page.reason);
         return { events: page.events, next: page.next };
       },
     });

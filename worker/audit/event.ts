@@ -83,3 +83,8 @@ export function parseCursor(value: string | undefined): AuditCursor | undefined 
 
 /** The most events one append or one page carries (keeps every RPC message small). */
 export const MAX_AUDIT_BATCH = 1000;
+
+/** An AuditLog refused a request as malformed: a caller bug, never a storage failure. */
+export class AuditInputError extends Error {
+  override readonly name = "AuditInputError";
+}

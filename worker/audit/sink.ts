@@ -11,7 +11,7 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import { fullJitterDelay } from "../lib/backoff";
 import type { AuditEvent, AuditRegion } from "./event";
-import { MAX_AUDIT_BATCH } from "./event";
+import { AuditInputError, MAX_AUDIT_BATCH } from "./event";
 import { auditObjectName, dayStart, shardOf } from "./shards";
 
 /** Where the trail hands finished events. */
@@ -71,7 +71,10 @@ export class DurableAuditSink implements AuditSink {
       const stub = auditShard(this.env, this.config, region, Number(day), Number(shard));
       for (let i = 0; i < group.length; i += MAX_AUDIT_BATCH) {
         const batch = group.slice(i, i + MAX_AUDIT_BATCH);
-        writes.push(this.withRetry(() => stub.append({ events: batch })));
+        writes.push(this.withRetry(async () => {
+          const result = await stub.append({ events: batch });
+          if (result.status === "rejected") throw new AuditInputError(result.reason);
+        }));
       }
     }
     await Promise.all(writes);
@@ -83,7 +86,10 @@ export class DurableAuditSink implements AuditSink {
     for (const region of ["eu", "global"] as const) {
       for (const day of dayStarts) {
         const stub = auditShard(this.env, this.config, region, day, shard);
-        calls.push(this.withRetry(() => stub.redactChat(chatId)));
+        calls.push(this.withRetry(async () => {
+          const result = await stub.redactChat(chatId);
+          if (result.status === "rejected") throw new AuditInputError(result.reason);
+        }));
       }
     }
     await Promise.all(calls);
@@ -94,7 +100,7 @@ export class DurableAuditSink implements AuditSink {
       try {
         return await call();
       } catch (error) {
-        if (attempt + 1 >= ATTEMPTS) throw error;
+        if (error instanceof AuditInputError || attempt + 1 >= ATTEMPTS) throw error;
         await sleep(fullJitterDelay(attempt, { baseMs: 100, capMs: 1000 }, this.random));
       }
     }
