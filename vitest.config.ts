@@ -52,6 +52,17 @@ export default defineConfig({
                 MODERATION_EU_CLASSIFIER: JSON.stringify({ url: inject("euClassifierUrl"), region: "eu" }),
                 // Keep previews streaming so the drafts tests see them; holding is unit-tested.
                 MODERATION_HOLD_PREVIEWS: "false",
+                // Routing (docs/routing.md): tests trigger the monitor's probes themselves
+                // (runDurableObjectAlarm), read a fresh snapshot per message, and use a short
+                // breaker cool-down. Six failures open a breaker, so the five failing-origin tests
+                // in a row of failures.test.ts never trip it; routing tests reset the monitor.
+                ORIGIN_PROBE_INTERVAL_SECONDS: "3600",
+                ORIGIN_SNAPSHOT_TTL_SECONDS: "0",
+                CIRCUIT_BREAKER_FAILURES: "6",
+                CIRCUIT_BREAKER_COOLDOWN_SECONDS: "2",
+                // Medium by default, so a degraded request's "low" is visible.
+                REASONING_EFFORT: "medium",
+                MODEL_BY_LANGUAGE: JSON.stringify({ fr: "gpt-oss-20b-fr-lora" }),
               },
             },
           })),

@@ -14,8 +14,12 @@ import type { TextKey, UiLanguage } from "../worker/chat/i18n";
 import { detectLanguage, languageName } from "../worker/chat/language";
 import { buildChatMessages } from "../worker/model/context";
 import { updateRatio } from "../worker/model/tokens";
-import { allowedOrigins } from "../worker/model/origin-router";
+import { planRoute } from "../worker/model/origin-router";
 import { generate } from "../worker/model/generate";
+import { answerCandidates } from "../worker/model/answer-candidates";
+import type { CandidateMeta } from "../worker/model/answer-candidates";
+import { AnswerTrace } from "../worker/observability/answer-trace";
+import { routingServices } from "./origin-monitor-services";
 import {
   GenerationAbortedError,
   NoOriginAvailableError,
@@ -86,15 +90,16 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
 
   const ratio = store.getMeta<number>("token_ratio") ?? 1;
   const history = store.turns(inbound.threadId).map((turn) => ({ role: turn.role, content: turn.content }));
-  const prompt = buildChatMessages({
+  const buildPrompt = (tokenBudget: number) => buildChatMessages({
     systemPrompt: config.chat.systemPrompt,
     replyLanguage: languageName(language.code),
     history,
     userMessage: text,
     maxTurns: config.chat.historyMaxTurns,
-    tokenBudget: config.chat.contextTokenBudget,
+    tokenBudget,
     ratio,
   });
+  const prompt = buildPrompt(config.chat.contextTokenBudget);
   if (prompt.overBudget) {
     await notice("too-long-input", { max: config.chat.maxInputChars });
     return "too-long";
@@ -108,9 +113,20 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
     await notice("moderation-input-refused");
     return "moderated-input";
   }
+  // Routing: residency first (EU → EU origins only), then health, breakers and load (docs/routing.md).
+  const routing = routingServices(config);
+  const conditions = await routing.monitor.conditions(Date.now());
+  const plan = planRoute({
+    origins: config.origins, residency, conditions, now: Date.now(), breaker: config.routing.breaker, degrade: config.routing.degrade,
+  });
+  if (plan.skipped.length > 0) logEvent({ event: "origins-skipped", updateId: inbound.updateId, chatId: inbound.chatId, residency, skipped: plan.skipped });
+  const candidates = answerCandidates({
+    plan, residency, config, languageCode: language.code, prompt, buildPrompt, workersAi: routing.workersAi,
+  });
   const controller = new AbortController();
   ctx.setRunning({ updateId: inbound.updateId, threadId: inbound.threadId, draftId: target.draftId, controller });
   const startedAt = Date.now();
+  const trace = new AnswerTrace<CandidateMeta>(residency, startedAt, routing.monitor);
   const starting = presenter.start();
   let answer = "";
   let originId: string | undefined;
@@ -119,17 +135,13 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
   let failure: unknown;
   try {
     for await (const event of generate({
-      candidates: allowedOrigins(config.origins, residency),
+      candidates,
       region: residency,
-      config,
-      request: {
-        messages: prompt.messages,
-        max_tokens: config.chat.maxOutputTokens,
-        reasoning_effort: config.chat.reasoningEffort,
-      },
+      timeouts: config.timeouts,
       signal: controller.signal,
-      onFailover: (id, error) => ctx.log(`failover-from-${id}`, row, error),
+      ...trace.hooks((id, error) => ctx.log(`failover-from-${id}`, row, error)),
     })) {
+      trace.event(event);
       originId = event.originId;
       firstTokenAt ??= Date.now();
       if (event.type === "content") {
@@ -175,25 +187,21 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
     store.saveExchange(inbound.threadId, inbound.updateId, text, keptAnswer, stopped, Date.now(), ctx.storage);
     store.setMeta(lastPromptKey(inbound.threadId), { text, updateId: inbound.updateId, answered: true } satisfies LastPrompt);
   }
-  if (usage) store.setMeta("token_ratio", updateRatio(ratio, prompt.estimatedPromptTokens, usage.promptTokens));
-  await presenter.finish(final);
+  // The prompt the answering origin was sent (a degraded origin gets a shorter one).
+  const sent = trace.candidate?.meta.prompt ?? prompt;
+  if (usage) store.setMeta("token_ratio", updateRatio(ratio, sent.estimatedPromptTokens, usage.promptTokens));
+  const metricsKeys = { updateId: inbound.updateId, chatId: inbound.chatId, keptTurns: sent.keptTurns };
+  try {
+    await presenter.finish(final);
+  } catch (error) {
+    trace.finish("telegram-error", usage, metricsKeys, routing.analytics);
+    throw error;
+  }
 
-  logEvent({
-    event: "answer",
-    updateId: inbound.updateId,
-    chatId: inbound.chatId,
-    residency,
-    origin: originId,
-    outcome,
-    ttftMs: firstTokenAt === undefined ? undefined : firstTokenAt - startedAt,
-    totalMs: Date.now() - startedAt,
-    promptTokens: usage?.promptTokens,
-    completionTokens: usage?.completionTokens,
-    keptTurns: prompt.keptTurns,
-  });
+  trace.finish(outcome, usage, metricsKeys, routing.analytics);
   ctx.audit.record(answerEvent({
     inbound, region: residency, origin: originId, outcome, startedAt, firstTokenAt, now: Date.now(), usage,
-    keptTurns: prompt.keptTurns, answer: final,
+    keptTurns: sent.keptTurns, answer: final,
   }));
   return outcome;
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ConfigError } from "./lib/errors";
 import { AuditEnvShape, auditConfig } from "./audit/settings";
 import { ModerationEnvShape, moderationConfig } from "./moderation/settings";
+import { RoutingEnvShape, routingConfig } from "./model/routing-settings";
 
 const intFromString = (min: number, max: number) =>
   z.coerce.number().int().min(min).max(max);
@@ -73,6 +74,7 @@ const EnvSchema = z.object({
   LOG_MESSAGE_TEXT: boolFromString.default(false),
   ...AuditEnvShape,
   ...ModerationEnvShape,
+  ...RoutingEnvShape,
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -117,6 +119,7 @@ function toConfig(env: z.infer<typeof EnvSchema>, raw: Record<string, unknown>) 
     logMessageText: env.LOG_MESSAGE_TEXT,
     ...auditConfig(env),
     moderation: moderationConfig(env, env.ORIGINS, credentials),
+    ...routingConfig(env),
   };
 }
 

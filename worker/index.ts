@@ -5,5 +5,6 @@ import { createApp } from "./app";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { AuditLog } from "../durable-objects/audit-log";
+export { OriginMonitor } from "../durable-objects/origin-monitor";
 
 export default createApp();

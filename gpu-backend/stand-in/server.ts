@@ -81,8 +81,17 @@ export async function startStandInModel(options: StandInOptions = {}): Promise<S
 
   const routes = new Map<string, Route>([
     // Like vLLM's instrumentator, /health and /metrics are not counted in http_requests_total.
-    ["GET /health", (_req, res) => {
-      res.writeHead(load.healthy ? 200 : 503).end();
+    // vLLM answers an empty body. Asked for JSON, the stand-in answers like the health sidecar
+    // (gpu-backend/health-sidecar/), which is what the Worker's OriginMonitor reads load from.
+    ["GET /health", (req, res) => {
+      const status = load.healthy ? 200 : 503;
+      if (!(req.headers.accept ?? "").includes("application/json")) return void res.writeHead(status).end();
+      json(res, status, {
+        status: load.healthy ? "ok" : "unhealthy",
+        kv_cache_usage: load.kvCacheUsage ?? scheduler.kvCacheUsage(),
+        num_requests_waiting: scheduler.waitingCount + load.waiting,
+        num_requests_running: scheduler.runningCount,
+      });
     }],
     ["GET /metrics", (_req, res) => {
       const waiting = scheduler.waitingCount + load.waiting;

@@ -18,7 +18,9 @@ const UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
 export const sendDocument: MethodHandler = async (core: Core, params) => {
   const record = requireChat(core, params);
   const threadId = resolveThread(record, params);
-  const file = params.raw.document;
+  // An upload is named by `attach://<part>` (or sent as the `document` part itself).
+  const reference = params.raw.document;
+  const file = typeof reference === "string" && reference.startsWith("attach://") ? params.raw[reference.slice(9)] : reference;
   if (typeof file === "string") throw badRequest("wrong remote file identifier specified: this stand-in takes uploads only");
   if (!(file instanceof Blob)) throw badRequest("there is no document in the request");
   if (file.size > UPLOAD_LIMIT_BYTES) throw badRequest("file is too big");

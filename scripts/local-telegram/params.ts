@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { badRequest } from "./errors";
+import { readMultipart } from "./multipart";
 import type { InlineKeyboardButton, MessageEntity } from "./types";
 
 /** Reads every parameter of a Bot API request into one record. */
@@ -25,7 +26,7 @@ export async function readParams(request: Request): Promise<Record<string, unkno
     return { ...params, ...(body as Record<string, unknown>) };
   }
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    const form = await request.formData();
+    const form = type.includes("multipart/form-data") ? await readMultipart(request) : await request.formData();
     // Uploaded files (sendDocument) stay Blobs; every other field is a string.
     for (const [key, value] of form.entries()) params[key] = value;
   }

@@ -44,7 +44,11 @@ export default async function setup(project: TestProject) {
   });
   const euAnswers = new AnswerOverride();
   const usAnswers = new AnswerOverride();
-  const modelEu = await startStandInModel({ ttftMs: 20, tokensPerSecond: 2000, answer: euAnswers.answer, apiKey: TEST_BOT.originApiKey });
+  const modelEu = await startStandInModel({
+    ttftMs: 20, tokensPerSecond: 2000, answer: euAnswers.answer, apiKey: TEST_BOT.originApiKey,
+    // A per-language adapter, as vLLM serves LoRA modules under their own names (MODEL_BY_LANGUAGE).
+    extraModels: ["gpt-oss-20b-fr-lora"],
+  });
   const modelUs = await startStandInModel({ ttftMs: 20, tokensPerSecond: 2000, answer: usAnswers.answer });
   // Test-only secrets for the compliance surfaces, handed to the Worker through vitest.config.ts.
   const perspectiveKey = `test-perspective-${crypto.randomUUID()}`;
