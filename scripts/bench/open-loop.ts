@@ -7,6 +7,7 @@
  * share the bench's main thread) cannot delay a send or the reading of an answer; the lateness of
  * each send against its schedule is reported too, so a saturated machine shows up as such.
  */
+import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
 export interface OpenLoopJob {
@@ -63,7 +64,7 @@ async function run(job: OpenLoopJob): Promise<OpenLoopResult> {
 /** Runs `job` in a fresh worker thread and resolves with its timings. */
 export function runOpenLoop(job: OpenLoopJob): Promise<OpenLoopResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: job });
     worker.once("message", (result: OpenLoopResult) => {
       resolve(result);
       void worker.terminate();

@@ -76,3 +76,15 @@ export function redeliveryOf(updateId: number, message: StoredMessage): Record<s
     message: { message_id: message.messageId, from: message.from, chat, date: message.date, text: message.text },
   };
 }
+
+/** A small seeded generator (mulberry32), so two runs with one seed send the same workload. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -42,6 +42,8 @@ export interface WranglerDevOptions {
 /** A running `wrangler dev`. */
 export interface WranglerDev {
   url: string;
+  /** wrangler's DevTools inspector (CPU profiles, heap snapshots), e.g. http://127.0.0.1:9229. */
+  inspectorUrl: string;
   /** The wrangler child (leader of its process group). */
   pid: number;
   /** Resolves with the exit code (or null after a signal) once wrangler ends. */
@@ -149,6 +151,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const url = `http://127.0.0.1:${options.port}`;
   const handle: WranglerDev = {
     url,
+    inspectorUrl: `http://127.0.0.1:${options.inspectorPort}`,
     pid,
     exited,
     workerd() {

@@ -191,16 +191,21 @@ describe("A100 settings", () => {
 });
 
 describe("tunnel ingress", () => {
+  // /health goes to the health sidecar (vLLM's health plus its load as JSON), the rest to vLLM.
   const files = [
-    { file: "cloudflared/config.yml", service: "http://vllm:8000" },
-    { file: "k8s/cloudflared-config.yml", service: "http://vllm.gpu-origin.svc.cluster.local:8000" },
+    { file: "cloudflared/config.yml", service: "http://vllm:8000", health: "http://health-sidecar:8081" },
+    { file: "k8s/cloudflared-config.yml", service: "http://vllm.gpu-origin.svc.cluster.local:8000", health: "http://vllm.gpu-origin.svc.cluster.local:8081" },
   ];
-  for (const { file, service } of files) {
+  for (const { file, service, health } of files) {
     it(`${file}: exposes only chat completions, models and health, and 404s the rest`, () => {
       const rules = arr(yamlDoc(file)["ingress"]).map(obj);
       expect(rules.at(-1)).toEqual({ service: "http_status:404" });
       const routes = rules.slice(0, -1);
-      expect(routes.every((r) => r["service"] === service && typeof r["hostname"] === "string")).toBe(true);
+      expect(routes.every((r) => typeof r["hostname"] === "string")).toBe(true);
+      const serviceOf = (path: string) => routes.find((r) => new RegExp(String(r["path"])).test(path))?.["service"];
+      expect(serviceOf("/v1/chat/completions")).toBe(service);
+      expect(serviceOf("/v1/models")).toBe(service);
+      expect(serviceOf("/health")).toBe(health);
       const exposedPath = (path: string) => routes.some((r) => new RegExp(String(r["path"])).test(path));
       expect(["/v1/chat/completions", "/v1/models", "/health"].filter((p) => !exposedPath(p))).toEqual([]);
       const hidden = ["/metrics", "/v1/completions", "/v1/embeddings", "/v1/chat/completions/x", "/x/health", "/docs", "/tokenize", "/"];

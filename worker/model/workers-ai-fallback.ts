@@ -12,6 +12,7 @@
  * `{"response": "..."}` events, which are rewritten to the same chunk shape.
  */
 import { EventSourceParserStream } from "eventsource-parser/stream";
+import { z } from "zod";
 import type { Residency } from "../chat/residency";
 import type { Candidate, CandidateRequest } from "./generate";
 
@@ -34,6 +35,13 @@ export type WorkersAiRunner = (input: WorkersAiChatInput, signal: AbortSignal | 
 export function fallbackEligible(input: { residency: Residency; enabled: boolean; bindingPresent: boolean }): boolean {
   return input.residency !== "eu" && input.enabled && input.bindingPresent;
 }
+
+/** The part of generate.ts's request body the adapter forwards. */
+const ForwardedBodySchema = z.object({
+  messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })),
+  max_tokens: z.number().int().positive().optional(),
+  reasoning_effort: z.enum(["low", "medium", "high"]).optional(),
+});
 
 const encoder = new TextEncoder();
 const sse = (data: string) => encoder.encode(`data: ${data}\n\n`);
@@ -84,9 +92,9 @@ function toSseBody(result: unknown): ReadableStream<Uint8Array> {
 /** A `fetch` that answers generate.ts's chat-completions POST from Workers AI. */
 export function workersAiFetch(run: WorkersAiRunner): typeof fetch {
   return async (_input, init) => {
-    const body = JSON.parse(String(init?.body ?? "{}")) as Partial<WorkersAiChatInput>;
+    const body = ForwardedBodySchema.parse(JSON.parse(String(init?.body ?? "{}")));
     const input: WorkersAiChatInput = {
-      messages: body.messages ?? [],
+      messages: body.messages,
       stream: true,
       ...(body.max_tokens === undefined ? {} : { max_tokens: body.max_tokens }),
       ...(body.reasoning_effort === undefined ? {} : { reasoning_effort: body.reasoning_effort }),

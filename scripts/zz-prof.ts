@@ -1,0 +1,22 @@
+import { writeFileSync } from "node:fs";
+import { startStack } from "./start";
+import { benchAnswer, benchText, benchUser } from "./bench/workload";
+const stack = await startStack({ ports: { telegram: 0, model: 0, worker: 0 }, standIn: { ttftMs: 150, tokensPerSecond: 80, reasoningTokens: 0, answer: benchAnswer(120) } });
+const list = await (await fetch(stack.worker.inspectorUrl + "/json")).json();
+console.log(JSON.stringify(list).slice(0, 600));
+const target = (list as { webSocketDebuggerUrl: string; title: string }[]).find((t) => !t.title.includes("proxy")) ?? (list as { webSocketDebuggerUrl: string }[])[0];
+const ws = new WebSocket(target!.webSocketDebuggerUrl);
+await new Promise((r) => ws.addEventListener("open", r));
+let id = 0; const waiting = new Map<number, (v: unknown) => void>();
+ws.addEventListener("message", async (e) => { const raw = typeof e.data === "string" ? e.data : await (e.data as Blob).text(); const m = JSON.parse(raw); if (m.id && waiting.has(m.id)) { waiting.get(m.id)!(m); waiting.delete(m.id); } });
+const send = (method: string, params = {}) => new Promise<any>((r) => { id++; waiting.set(id, r); ws.send(JSON.stringify({ id, method, params })); });
+console.log(await send("Profiler.enable"));
+await send("Profiler.setSamplingInterval", { interval: 200 });
+await send("Profiler.start");
+for (let i = 0; i < 50; i++) { await stack.telegram!.sendUserMessage({ chatId: 7000 + i, from: benchUser(7000 + i), text: benchText(7000 + i, 0) }); await new Promise((r) => setTimeout(r, 100)); }
+await new Promise((r) => setTimeout(r, 4000));
+const res = await send("Profiler.stop");
+writeFileSync("/tmp/worker.cpuprofile", JSON.stringify(res.result.profile));
+console.log("nodes", res.result.profile.nodes.length);
+ws.close();
+await stack.stop();
