@@ -61,6 +61,8 @@ export interface StackOptions {
   /** Every line wrangler dev prints, the Worker's logs included. */
   onWorkerLine?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Where the stack's private folder (settings file, Durable Object state) is made; default the OS temp folder. */
+  stateDir?: string;
 }
 
 /** A running stack. */
@@ -113,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
   };
   try {
-    const workDir = await mkdtemp(join(tmpdir(), "gpt-oss-stack-"));
+    const workDir = await mkdtemp(join(options.stateDir ?? tmpdir(), "gpt-oss-stack-"));
     cleanups.push(() => rm(workDir, { recursive: true, force: true }));
     const webhookSecret = localCredentials().webhookSecret;
 

@@ -3,6 +3,7 @@
  */
 import type { AckFigures } from "./ack-bench";
 import type { ChatsFigures, RunFigures } from "./load-bench";
+import type { ProfileSummary } from "./cpu-profile";
 import type { Summary } from "./stats";
 
 /** What bench-results/latest.json holds. */
@@ -20,7 +21,7 @@ export interface BenchResult {
   };
   options: Record<string, unknown>;
   ack?: AckFigures;
-  paced?: RunFigures;
+  paced?: RunFigures & { profile?: ProfileSummary };
   chats?: ChatsFigures;
   wallS?: number;
 }
@@ -63,7 +64,13 @@ export function formatTable(result: BenchResult): string[] {
   if (result.paced !== undefined) {
     lines.push(...runRows(`(b1) paced: ${result.paced.messages} messages, one per chat, at ${String(result.options.pacedRate)} updates/s`, result.paced));
     const edge = result.paced.webhookToFirstTextOverModelMs.p50;
-    lines.push(`  issue 2 target, webhook → first draft − model TTFT under 25 ms at p50: ${edge === null ? "–" : pass(edge < 25)}`, "");
+    lines.push(`  issue 2 target, webhook → first draft − model TTFT under 25 ms at p50: ${edge === null ? "–" : pass(edge < 25)}`);
+    const profile = result.paced.profile;
+    if (profile !== undefined) {
+      lines.push(`  Worker CPU profile (${profile.sampledMs - profile.idleMs} ms busy of ${profile.sampledMs} ms sampled), top self time:`);
+      for (const entry of profile.top.slice(0, 8)) lines.push(`    ${(entry.share * 100).toFixed(1).padStart(5)}%  ${entry.fn}`);
+    }
+    lines.push("");
   }
   if (result.chats !== undefined) {
     const c = result.chats;

@@ -5,7 +5,9 @@
  *
  *   npm run bench -- [--only=ack|load] [--rate 100] [--duration 10] [--chats 200] [--messages 3]
  *                    [--paced-rate 10] [--paced-duration 15] [--answer-tokens 120] [--seed 1]
+ *                    [--profile] [--worker-var KEY=VALUE ...] [--out bench-results]
  */
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -17,10 +19,10 @@ import type { Stack } from "../start";
 import { freePort } from "../stack/ports";
 import { startWranglerDev } from "../stack/wrangler-dev";
 import type { WranglerDev } from "../stack/wrangler-dev";
-import type { AckFigures } from "./ack-bench";
 import { runAckBench } from "./ack-bench";
-import type { ChatsFigures, RunFigures } from "./load-bench";
+import type { RunFigures } from "./load-bench";
 import { runChats, runPaced } from "./load-bench";
+import { startCpuProfile } from "./cpu-profile";
 import { telegramEpochOffset } from "./probes";
 import { formatTable } from "./report";
 import type { BenchResult } from "./report";
@@ -57,6 +59,23 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
+/** `--worker-var KEY=VALUE` (repeatable): a Worker setting for diagnostic runs, recorded in the result. */
+function workerVars(raw: readonly string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const pair of raw) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new RangeError(`--worker-var wants KEY=VALUE, got "${pair}"`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return vars;
+}
+
+/** tmpfs when the machine has one: new Durable Objects create SQLite files, and a VM disk's flushes would dominate. */
+function stateDir(): string {
+  const chosen = process.env.BENCH_STATE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
+  return chosen;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -70,6 +89,8 @@ async function main(): Promise<void> {
       "answer-tokens": { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
+      "worker-var": { type: "string", multiple: true },
+      profile: { type: "boolean", default: false },
     },
   });
   if (values.only !== undefined && values.only !== "ack" && values.only !== "load") throw new RangeError(`--only must be ack or load, got "${values.only}"`);
@@ -83,39 +104,44 @@ async function main(): Promise<void> {
     pacedDurationS: positive("paced-duration", values["paced-duration"], 15),
     answerTokens: Math.round(positive("answer-tokens", values["answer-tokens"], 120)),
     seed: Math.round(positive("seed", values.seed, 1)),
+    workerVars: workerVars(values["worker-var"] ?? []),
+    profile: values.profile,
+    stateDir: stateDir(),
     model: { ttftMs: 150, tokensPerSecond: 80, reasoningTokens: 0 },
   };
-  const log = (line: string): void => console.log(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   const began = performance.now();
+  const log = (line: string): void => console.log(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   const startedAt = new Date();
   const host = machine();
-  log(`${String(host.cpus)} CPUs (${String(host.cpuModel)}), load average ${JSON.stringify(host.loadAverageAtStart)}`);
+  log(`${String(host.cpus)} CPUs (${host.cpuModel}), load average ${JSON.stringify(host.loadAverageAtStart)}`);
 
-  const workDir = await mkdtemp(join(tmpdir(), "gpt-oss-bench-"));
+  const workDir = await mkdtemp(join(options.stateDir, "gpt-oss-bench-"));
   let stack: Stack | undefined;
   let floor: WranglerDev | undefined;
   const stopAll = async (): Promise<void> => {
     await floor?.stop();
+    floor = undefined;
     await stack?.stop();
-    await rm(workDir, { recursive: true, force: true });
+    stack = undefined;
   };
-  process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
-
-  const result: BenchResult = { startedAt: startedAt.toISOString(), machine: host, options };
-  try {
-    stack = await startStack({
+  process.once("SIGINT", () => void stopAll().then(() => rm(workDir, { recursive: true, force: true })).then(() => process.exit(130)));
+  // Each benchmark gets a fresh stack, so one's leftover work cannot slow the next.
+  const freshStack = (): Promise<Stack> =>
+    startStack({
       root: ROOT,
       ports: { telegram: 0, model: 0, worker: 0 },
       // No reasoning tokens: the stand-in's recorded first token is then the first answer token,
       // and "time to first text minus the model's time to first token" needs no guesswork.
       standIn: { ...options.model, answer: benchAnswer(options.answerTokens) },
+      workerVars: options.workerVars,
+      stateDir: options.stateDir,
       log,
     });
-    const telegram = stack.telegram;
-    if (telegram === undefined) throw new Error("no local Telegram");
-    const offset = await telegramEpochOffset(telegram, { apiRoot: telegram.apiRoot, token: stack.bot.token });
 
+  const result: BenchResult = { startedAt: startedAt.toISOString(), machine: host, options };
+  try {
     if (options.only !== "load") {
+      stack = await freshStack();
       const floorSecret = randomBytes(18).toString("base64url");
       floor = await startWranglerDev({
         cwd: ROOT,
@@ -126,15 +152,18 @@ async function main(): Promise<void> {
         workDir,
       });
       log(`floor Worker: ${floor.url}`);
-      const ack: AckFigures = await runAckBench(stack, { dev: floor, secret: floorSecret }, { ratePerSecond: options.rate, durationS: options.durationS, warmupS: 2, drainTimeoutMs: 90_000 }, 3_000_000, log);
-      result.ack = ack;
-      await floor.stop();
-      floor = undefined;
+      result.ack = await runAckBench(stack, { dev: floor, secret: floorSecret }, { ratePerSecond: options.rate, durationS: options.durationS, warmupS: 2, drainTimeoutMs: 30_000 }, 3_000_000, log);
+      await stopAll();
     }
     if (options.only !== "ack") {
+      stack = await freshStack();
+      const telegram = stack.telegram;
+      if (telegram === undefined) throw new Error("no local Telegram");
+      const offset = await telegramEpochOffset(telegram, { apiRoot: telegram.apiRoot, token: stack.bot.token });
+      const stopProfile = options.profile ? await startCpuProfile(stack.worker.inspectorUrl) : undefined;
       const paced: RunFigures = await runPaced(stack, { ratePerSecond: options.pacedRate, durationS: options.pacedDurationS, drainTimeoutMs: 60_000 }, 4_000_000, offset, log);
-      result.paced = paced;
-      const chats: ChatsFigures = await runChats(
+      result.paced = stopProfile === undefined ? paced : { ...paced, profile: await stopProfile() };
+      result.chats = await runChats(
         stack,
         {
           chats: options.chats,
@@ -150,10 +179,10 @@ async function main(): Promise<void> {
         offset,
         log,
       );
-      result.chats = chats;
     }
   } finally {
     await stopAll();
+    await rm(workDir, { recursive: true, force: true });
   }
   result.wallS = Math.round((performance.now() - began) / 1000);
 

@@ -5,38 +5,25 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   botMessages,
+  calmOrigins,
   control,
   eventually,
   fetchUpdate,
   newChatId,
   newGroupId,
+  requestsMentioning,
   userSays,
   waitForBotMessages,
   webhook,
 } from "../support/harness";
 
-interface RecordedRequest {
-  body: { messages: { role: string; content: string }[]; model: string; max_tokens?: number };
-  outcome: string;
-  clientAborted: boolean;
-}
 interface DraftState {
   draftId: number;
   texts: string[];
   status: string;
 }
 
-const requestsMentioning = async (target: "modelEu" | "modelUs", marker: string) =>
-  (await control<RecordedRequest[]>(target, "requests")).filter((r) =>
-    r.body?.messages?.at(-1)?.content.includes(marker),
-  );
-
-afterEach(async () => {
-  await control("modelEu", "setFault", null);
-  await control("modelUs", "setFault", null);
-  await control("euAnswers", "set", null);
-  await control("usAnswers", "set", null);
-});
+afterEach(calmOrigins);
 
 describe("private chats", () => {
   it("shows a Thinking… draft, animates it, then sends the final message with entities", async () => {

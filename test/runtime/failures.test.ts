@@ -6,34 +6,29 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { botMessages, control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
+import {
+  botMessages,
+  calmOrigins,
+  control,
+  eventually,
+  newChatId,
+  requestsMentioning,
+  userSays,
+  waitForBotMessages,
+} from "../support/harness";
 import { chatObjectName, chatSession } from "../../worker/chat-directory";
 import type { Env } from "../../worker/env";
 
-interface RecordedRequest {
-  body: null | { messages: { role: string; content: string }[] };
-  outcome: string;
-  clientAborted: boolean;
-}
 interface RecordedCall {
   method: string;
   status: number;
   params: Record<string, unknown>;
 }
 
-const requestsMentioning = async (target: "modelEu" | "modelUs", marker: string) =>
-  (await control<RecordedRequest[]>(target, "requests")).filter((r) =>
-    r.body?.messages?.at(-1)?.content.includes(marker),
-  );
-
 const calls = (method: string, chatId: number) =>
   control<RecordedCall[]>("telegram", "calls", { method, chatId });
 
-afterEach(async () => {
-  await control("modelEu", "setFault", null);
-  await control("modelUs", "setFault", null);
-  await control("modelEu", "setLoad", { healthy: true });
-});
+afterEach(calmOrigins);
 
 describe("Telegram failures", () => {
   it("honours a 429 on the final message: waits retry_after and delivers it exactly once", async () => {

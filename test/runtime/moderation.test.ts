@@ -12,7 +12,7 @@ import type { AuditEvent, AuditRegion } from "../../worker/audit/event";
 import { daysBetween } from "../../worker/audit/shards";
 import { exportEvents } from "../../worker/audit/export-stream";
 import { exportPlan } from "../../worker/admin/audit-export";
-import { control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
+import { calmOrigins, control, eventually, newChatId, requestsContaining, userSays, waitForBotMessages } from "../support/harness";
 
 const bindings = env as unknown as Env;
 const config = loadConfig(env);
@@ -22,17 +22,13 @@ interface ModerationRequest {
   text: string;
   kind?: string;
 }
-interface RecordedRequest {
-  body: { messages: { role: string; content: string }[] };
-}
-
 const seenBy = async (provider: ModerationRequest["provider"], marker: string) =>
   (await control<ModerationRequest[]>("moderation", "requests")).filter((r) => r.provider === provider && r.text.includes(marker));
 
-const modelSaw = async (marker: string) =>
-  [...(await control<RecordedRequest[]>("modelEu", "requests")), ...(await control<RecordedRequest[]>("modelUs", "requests"))].filter(
-    (r) => JSON.stringify(r.body.messages).includes(marker),
-  );
+const modelSaw = async (marker: string) => [
+  ...(await requestsContaining("modelEu", marker)),
+  ...(await requestsContaining("modelUs", marker)),
+];
 
 async function readAudit(region: AuditRegion, since: number, chatId: number): Promise<AuditEvent[]> {
   const toMs = Date.now() + 1000;
@@ -43,7 +39,7 @@ async function readAudit(region: AuditRegion, since: number, chatId: number): Pr
 }
 
 afterEach(async () => {
-  await control("euAnswers", "set", null);
+  await calmOrigins();
   await control("moderation", "setFault", null);
 });
 

@@ -133,3 +133,16 @@ describe("GET /health", () => {
     expect(last?.ttftMs).toBeUndefined();
   });
 });
+
+describe("answer metrics", () => {
+  it("records a message whose delivery Telegram refused as a Telegram error", async () => {
+    const chatId = newChatId();
+    await control("telegram", "injectFault", {
+      method: "sendMessage", status: 403, times: 1, description: "Forbidden: bot was blocked by the user",
+    });
+    await userSays({ chatId, text: `blocked delivery ${chatId}` });
+    const last = await eventually(async () => (await monitor().overview()).recent.find((m) => m.outcome === "telegram-error"));
+    expect(last).toMatchObject({ region: "global", origin: "fra1", failovers: 0 });
+    expect(typeof last?.ttftMs).toBe("number");
+  });
+});

@@ -20,6 +20,7 @@ import {
   fetchUpdate,
   newChatId,
   newGroupId,
+  requestsMentioning,
   userSays,
   waitForBotMessages,
   webhook,
@@ -28,9 +29,6 @@ import {
 const bindings = env as unknown as Env;
 const config = loadConfig(env);
 
-interface RecordedRequest {
-  body: { messages: { role: string; content: string }[] };
-}
 type DocumentMessage = BotMessage & { document?: { fileName: string; mimeType: string; content: string } };
 
 async function readAudit(region: AuditRegion, since: number, chatId: number): Promise<AuditEvent[]> {
@@ -47,8 +45,7 @@ async function press(chatId: number, messageId: number, data: string, from?: { i
   return webhook(await fetchUpdate(updateId));
 }
 
-const lastRequestMentioning = async (marker: string) =>
-  (await control<RecordedRequest[]>("modelEu", "requests")).filter((r) => r.body.messages.at(-1)?.content.includes(marker)).at(-1);
+const lastRequestMentioning = async (marker: string) => (await requestsMentioning("modelEu", marker)).at(-1);
 
 const residencyOf = async (chatId: number) => (await chatSession(bindings, config, chatId).inspect()).residency;
 
@@ -188,11 +185,11 @@ describe("/region", () => {
     await userSays({ chatId, text: "Was sollte ich mir merken? region-after", languageCode: "de" });
     await waitForBotMessages(chatId, 3);
     const requests = [
-      ...(await control<RecordedRequest[]>("modelEu", "requests")),
-      ...(await control<RecordedRequest[]>("modelUs", "requests")),
-    ].filter((r) => r.body.messages.at(-1)?.content.includes("region-after"));
+      ...(await requestsMentioning("modelEu", "region-after")),
+      ...(await requestsMentioning("modelUs", "region-after")),
+    ];
     expect(requests.length).toBeGreaterThan(0);
-    expect(JSON.stringify(requests.map((r) => r.body.messages))).not.toContain("Brezel-region");
+    expect(JSON.stringify(requests.map((r) => r.body?.messages))).not.toContain("Brezel-region");
     const erasure = await eventually(async () => (await readAudit("eu", since, chatId)).find((e) => e.kind === "erasure"));
     expect(erasure.detail).toMatchObject({ reason: "region-switch" });
   });

@@ -4,6 +4,8 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { TEST_BOT } from "./test-bot";
+import { originMonitor } from "../../durable-objects/origin-monitor-address";
+import type { Env } from "../../worker/env";
 
 const bindings = env as unknown as { CONTROL_URL: string; TELEGRAM_API_ROOT: string };
 
@@ -129,4 +131,46 @@ export function newChatId(): number {
 }
 export function newGroupId(): number {
   return -(++nextChat) - 1_000_000_000_000;
+}
+
+/** A chat completion request as the stand-in origin recorded it (body is null when it was not JSON). */
+export interface ModelRequest {
+  body: null | { model: string; max_tokens?: number; reasoning_effort?: string; messages: { role: string; content: string }[] };
+  outcome: string;
+  clientAborted: boolean;
+}
+
+export type OriginTarget = "modelEu" | "modelUs";
+/** A request whose body was JSON. */
+export type ParsedModelRequest = ModelRequest & { body: NonNullable<ModelRequest["body"]> };
+const parsed = (r: ModelRequest): r is ParsedModelRequest => r.body !== null && Array.isArray(r.body.messages);
+
+/** The requests an origin received whose last message contains `marker`. */
+export async function requestsMentioning(target: OriginTarget, marker: string): Promise<ParsedModelRequest[]> {
+  return (await control<ModelRequest[]>(target, "requests"))
+    .filter(parsed)
+    .filter((r) => r.body.messages.at(-1)?.content.includes(marker));
+}
+
+/** The requests an origin received that contain `marker` anywhere in the conversation. */
+export async function requestsContaining(target: OriginTarget, marker: string): Promise<ParsedModelRequest[]> {
+  return (await control<ModelRequest[]>(target, "requests"))
+    .filter(parsed)
+    .filter((r) => JSON.stringify(r.body.messages).includes(marker));
+}
+
+/**
+ * Puts the shared stand-in origins and the origin monitor back to normal: no faults, no pinned
+ * load, default answers, breakers closed. Files that inject origin faults call it after each test
+ * so one file's failures never open a breaker for the next.
+ */
+export async function calmOrigins(): Promise<void> {
+  for (const target of ["modelEu", "modelUs"] as const) {
+    await control(target, "setFault", null);
+    // null (not undefined, which JSON drops) unpins the KV-cache figure.
+    await control(target, "setLoad", { kvCacheUsage: null, waiting: 0, healthy: true });
+  }
+  await control("euAnswers", "set", null);
+  await control("usAnswers", "set", null);
+  await originMonitor(env as unknown as Env, { chatJurisdiction: "none" }).reset();
 }
