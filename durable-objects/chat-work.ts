@@ -16,6 +16,8 @@ import type { Residency } from "../worker/chat/residency";
 import type { AuditTrail } from "../worker/audit/trail";
 import type { ChatStore, InboxRow } from "./chat-store";
 import { answerText } from "./answer-job";
+import { routingServices } from "./origin-monitor-services";
+import { recordAnswerMetrics } from "../worker/observability/answer-metrics";
 import { askForget, handleDataRightsCallback, privacyText, runRegion, sendMyData } from "./data-rights";
 
 export interface RunningAnswer {
@@ -69,6 +71,11 @@ export async function handleInboxRow(ctx: ChatContext, row: InboxRow): Promise<s
     sendNotice(ctx.apis.durable, noticeTarget(inbound), text, extra);
 
   if (row.limited) {
+    recordAnswerMetrics(
+      { at: Date.now(), region: ctx.residency(), degraded: false, failovers: 0, totalMs: 0, outcome: "limited" },
+      { updateId: inbound.updateId, chatId: inbound.chatId },
+      { analytics: routingServices(ctx.config).analytics },
+    );
     if (row.limited.notify) {
       await notice(t(lang, "rate-limited", { seconds: Math.max(1, Math.ceil(row.limited.retryAfterMs / 1000)) }));
     }

@@ -59,10 +59,11 @@ export const health = new Hono<AppEnv>().get("/", async (c) => {
   const bindings = {
     CHAT_SESSION: typeof c.env.CHAT_SESSION?.idFromName === "function",
     ORIGIN_MONITOR: typeof c.env.ORIGIN_MONITOR?.idFromName === "function",
+    AUDIT_LOG: typeof c.env.AUDIT_LOG?.idFromName === "function",
     AI: c.env.AI !== undefined,
     ANALYTICS: c.env.ANALYTICS !== undefined,
   };
-  const ok = bindings.CHAT_SESSION && bindings.ORIGIN_MONITOR;
+  const ok = bindings.CHAT_SESSION && bindings.ORIGIN_MONITOR && bindings.AUDIT_LOG;
   const verbose = ["1", "true"].includes(c.req.query("verbose") ?? "");
   const monitor = bindings.ORIGIN_MONITOR ? await originsView(c.env, config, verbose) : { error: "ORIGIN_MONITOR is not bound" };
   return c.json({ ok, colo: c.req.raw.cf?.colo, config: describeConfig(config), bindings, monitor }, ok ? 200 : 500);
