@@ -106,10 +106,13 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
   }
   store.setMeta(lastPromptKey(inbound.threadId), { text, updateId: inbound.updateId, answered: false } satisfies LastPrompt);
 
+  // "Thinking…" (or the group placeholder) goes out now, while moderation and routing run.
+  const starting = presenter.start();
   const residency = ctx.residency();
   const gate = moderationGate(ctx, residency, { chatId: inbound.chatId, userId: inbound.from.id, updateId: inbound.updateId },
     (error) => ctx.log("moderation-failed", row, error));
   if (await gate.refuses(text, "input")) {
+    await starting;
     await notice("moderation-input-refused");
     return "moderated-input";
   }
@@ -127,7 +130,6 @@ export async function answerText(ctx: ChatContext, row: InboxRow, inbound: Addre
   ctx.setRunning({ updateId: inbound.updateId, threadId: inbound.threadId, draftId: target.draftId, controller });
   const startedAt = Date.now();
   const trace = new AnswerTrace<CandidateMeta>(residency, startedAt, routing.monitor);
-  const starting = presenter.start();
   let answer = "";
   let originId: string | undefined;
   let firstTokenAt: number | undefined;

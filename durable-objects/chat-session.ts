@@ -126,10 +126,10 @@ export class ChatSession extends DurableObject<Env> {
       this.store.pruneInbox(Date.now());
       await this.ctx.storage.deleteAlarm();
     } finally {
-      // No await between the last empty inbox check and this line: a receive() arriving after it
-      // starts a new drain, one arriving before it was picked up by the loop.
       this.draining = undefined;
     }
+    // A receive() that arrived while this drain was finishing (during the awaits above) found
+    // `draining` set and only queued its row: pick it up here.
     if (this.store.nextInbox()) this.kick();
   }
 

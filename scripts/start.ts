@@ -105,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker: options.ports?.worker ?? DEFAULT_PORTS.worker,
   };
   await assertPortsFree([
-    { service: "the Worker (wrangler dev)", port: ports.worker, envName: "WORKER_PORT" },
+    { service: "the Worker under wrangler dev", port: ports.worker, envName: "WORKER_PORT" },
     ...(real === undefined ? [{ service: "the local Telegram", port: ports.telegram, envName: "LOCAL_TELEGRAM_PORT" }] : []),
     ...(options.model === undefined ? [{ service: "the stand-in model server", port: ports.model, envName: "STANDIN_PORT" }] : []),
   ]);
@@ -217,16 +217,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`${name} must be a port number, got "${raw}"`);
   return port;
 }
 
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, got "${raw}"`);
@@ -239,13 +239,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): StackOptions {
   const modelUrl = env.MODEL_URL ?? "";
   return {
     ports: {
-      telegram: portFromEnv("LOCAL_TELEGRAM_PORT", DEFAULT_PORTS.telegram),
-      model: portFromEnv("STANDIN_PORT", DEFAULT_PORTS.model),
-      worker: portFromEnv("WORKER_PORT", DEFAULT_PORTS.worker),
+      telegram: portFromEnv(env, "LOCAL_TELEGRAM_PORT", DEFAULT_PORTS.telegram),
+      model: portFromEnv(env, "STANDIN_PORT", DEFAULT_PORTS.model),
+      worker: portFromEnv(env, "WORKER_PORT", DEFAULT_PORTS.worker),
     },
     ...(token === "" ? {} : { realTelegram: { token, apiRoot: env.TELEGRAM_API_ROOT || REAL_API_ROOT } }),
     ...(modelUrl === ""
-      ? { standIn: { ttftMs: numberFromEnv("STANDIN_TTFT_MS", 150), tokensPerSecond: numberFromEnv("STANDIN_TOKENS_PER_SECOND", 80) } }
+      ? { standIn: { ttftMs: numberFromEnv(env, "STANDIN_TTFT_MS", 150), tokensPerSecond: numberFromEnv(env, "STANDIN_TOKENS_PER_SECOND", 80) } }
       : { model: { url: modelUrl, ...(env.MODEL_NAME ? { name: env.MODEL_NAME } : {}), ...(env.MODEL_API_KEY ? { apiKey: env.MODEL_API_KEY } : {}) } }),
   };
 }

@@ -53,6 +53,12 @@ export interface LoadFigures {
   webhookToFirstTextOverModelMs: Summary;
   /** Webhook POST start → the "Thinking…" draft on Telegram. */
   webhookToThinkingDraftMs: Summary;
+  /** Webhook POST start → the model request's arrival at the model server (across the two clocks). */
+  webhookToModelRequestMs: Summary;
+  /** The model's first token leaving the model server → the first visible text reaching Telegram. */
+  firstTokenToFirstTextMs: Summary;
+  /** First visible text → the final message: how long the answer streamed on Telegram (the model alone needs tokens ÷ rate). */
+  firstTextToFinalMs: Summary;
   /** Updates whose "Thinking…" draft reached Telegram before the model's first token left the model. */
   thinkingBeforeFirstToken: { count: number; of: number };
   telegramCalls: { total: number; perAnswer: number | null; byMethod: Record<string, number>; status429: number };
@@ -103,18 +109,29 @@ export function analyzeLoad(records: LoadRecords): LoadFigures {
   const overModel: number[] = [];
   const webhookOverModel: number[] = [];
   const webhookToThinking: number[] = [];
+  const webhookToModel: number[] = [];
+  const tokenToText: number[] = [];
+  const streaming: number[] = [];
   let thinkingFirst = 0;
   let thinkingCompared = 0;
-  const sentByChat = new Map<number, number[]>();
-  for (const s of records.sent) sentByChat.set(s.chatId, [...(sentByChat.get(s.chatId) ?? []), s.ms]); // a few per chat
+  // A chat's answers come in the order of its messages (its Durable Object serializes turns), so
+  // the k-th message sent into a chat is answered by the k-th message the bot sent there.
+  const turnOf = new Map<SentMessage, number>();
+  const sentByChat = new Map<number, SentMessage[]>();
+  for (const s of [...records.sent].sort((a, b) => a.ms - b.ms)) {
+    const list = sentByChat.get(s.chatId) ?? [];
+    turnOf.set(s, list.length);
+    list.push(s);
+    sentByChat.set(s.chatId, list);
+  }
   for (const message of records.sent) {
     const chatCalls = (byChat.get(message.chatId) ?? []).filter((c) => c.status === 200);
-    const nextMs = Math.min(...(sentByChat.get(message.chatId) ?? []).filter((ms) => ms > message.ms), Number.POSITIVE_INFINITY);
+    const finals = chatCalls.filter((c) => c.method === "sendMessage");
     const draftId = draftIdFor(message.updateId);
     const drafts = chatCalls.filter((c) => c.method === "sendMessageDraft" && numberOf(c.params.draft_id) === draftId);
     const thinking = drafts.find((c) => textOf(c) === "");
     const firstDraft = drafts.find((c) => textOf(c) !== "");
-    const firstMessage = chatCalls.find((c) => (c.method === "sendMessage" || c.method === "editMessageText") && c.ms > message.ms && c.ms < nextMs && textOf(c) !== "");
+    const firstMessage = finals[turnOf.get(message) ?? -1];
     const firstText = [firstDraft, firstMessage].filter((c) => c !== undefined).sort((a, b) => a.ms - b.ms)[0];
     const delivery = firstDelivery.get(message.updateId);
     const webhookStart = delivery === undefined ? undefined : delivery.ms - delivery.durationMs;
@@ -127,6 +144,9 @@ export function analyzeLoad(records: LoadRecords): LoadFigures {
     if (firstText !== undefined && modelClean) overModel.push(firstText.ms - message.ms - modelTtft);
     if (firstText !== undefined && webhookStart !== undefined && modelClean) webhookOverModel.push(firstText.ms - webhookStart - modelTtft);
     if (thinking !== undefined && webhookStart !== undefined) webhookToThinking.push(thinking.ms - webhookStart);
+    if (request !== undefined && webhookStart !== undefined) webhookToModel.push(request.startedAt - records.epochOffsetMs - webhookStart);
+    if (firstText !== undefined && modelClean && request.firstTokenAt !== null) tokenToText.push(firstText.ms + records.epochOffsetMs - request.firstTokenAt);
+    if (modelClean && firstText !== undefined && firstMessage !== undefined) streaming.push(firstMessage.ms - firstText.ms);
     if (thinking !== undefined && request?.firstTokenAt != null) {
       thinkingCompared += 1;
       if (thinking.ms + records.epochOffsetMs < request.firstTokenAt) thinkingFirst += 1;
@@ -167,6 +187,9 @@ export function analyzeLoad(records: LoadRecords): LoadFigures {
     firstTextOverModelMs: summarize(overModel),
     webhookToFirstTextOverModelMs: summarize(webhookOverModel),
     webhookToThinkingDraftMs: summarize(webhookToThinking),
+    webhookToModelRequestMs: summarize(webhookToModel),
+    firstTokenToFirstTextMs: summarize(tokenToText),
+    firstTextToFinalMs: summarize(streaming),
     thinkingBeforeFirstToken: { count: thinkingFirst, of: thinkingCompared },
     telegramCalls: {
       total: calls.length,

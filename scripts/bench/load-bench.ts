@@ -21,6 +21,8 @@ import { benchText, benchUser, messageTag, redeliveryOf } from "./workload";
 
 export interface RunFigures extends LoadFigures {
   wallS: number;
+  /** workerd CPU per second while the stack sat idle just before the run (health probes, timers). */
+  idleWorkerdCpuMsPerS?: number;
   cpuMs: CpuSample;
   /** workerd (Worker and proxy) CPU milliseconds per user message. */
   workerdCpuMsPerMessage: number | null;
@@ -43,7 +45,8 @@ export interface ChatsOptions {
   thinkS: [number, number];
   /** Chats start uniformly over this many seconds. */
   rampS: number;
-  drainTimeoutMs: number;
+  /** Date.now() by which every answer must have arrived (the bench's time limit). */
+  drainDeadline: number;
   random: () => number;
 }
 
@@ -104,6 +107,9 @@ async function finish(stack: Stack, sent: SentMessage[], startedAt: number, befo
 export async function runPaced(stack: Stack, options: PacedOptions, chatBase: number, epochOffsetMs: number, log: (line: string) => void): Promise<RunFigures> {
   const { telegram } = locals(stack);
   const count = Math.round(options.ratePerSecond * options.durationS);
+  const idleBefore = cpuSample(stack.worker);
+  await sleep(5000);
+  const idle = cpuDelta(idleBefore, cpuSample(stack.worker));
   log(`paced: ${count} messages at ${options.ratePerSecond}/s`);
   const before = cpuSample(stack.worker);
   const startedAt = Date.now();
@@ -115,7 +121,7 @@ export async function runPaced(stack: Stack, options: PacedOptions, chatBase: nu
     sent.push((await write(telegram, chatBase + i, 0)).sent);
   }
   const complete = await drain(stack, new Set(sent.map((s) => s.chatId)), count, options.drainTimeoutMs);
-  return finish(stack, sent, startedAt, before, complete, epochOffsetMs);
+  return { ...(await finish(stack, sent, startedAt, before, complete, epochOffsetMs)), idleWorkerdCpuMsPerS: Math.round((idle.workerd + idle.proxy) / 5) };
 }
 
 interface ChatEvent {
@@ -169,7 +175,7 @@ export async function runChats(stack: Stack, options: ChatsOptions, chatBase: nu
     }
   }
   log(`chats: all ${sent.length} messages sent; waiting for the answers`);
-  const complete = await drain(stack, new Set(sent.map((s) => s.chatId)), sent.length, options.drainTimeoutMs);
+  const complete = await drain(stack, new Set(sent.map((s) => s.chatId)), sent.length, Math.max(5000, options.drainDeadline - Date.now()));
   const figures = await finish(stack, sent, startedAt, before, complete, epochOffsetMs);
   const modelOutcomes: Record<string, number> = {};
   for (const r of model.requests().slice(firstRequest)) modelOutcomes[r.outcome] = (modelOutcomes[r.outcome] ?? 0) + 1;

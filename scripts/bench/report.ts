@@ -19,7 +19,7 @@ export interface BenchResult {
     workerd: string | undefined;
     platform: string;
   };
-  options: Record<string, unknown>;
+  options: { answerTokens: number; pacedRate: number; model: { ttftMs: number; tokensPerSecond: number } } & Record<string, unknown>;
   ack?: AckFigures;
   paced?: RunFigures & { profile?: ProfileSummary };
   chats?: ChatsFigures;
@@ -30,7 +30,7 @@ const ms = (value: number | null): string => (value === null ? "–" : `${value}
 const row = (label: string, s: Summary): string => `  ${label.padEnd(44)} p50 ${ms(s.p50).padStart(10)}   p99 ${ms(s.p99).padStart(10)}   (n=${s.count})`;
 const pass = (met: boolean): string => (met ? "met" : "MISSED");
 
-function runRows(title: string, run: RunFigures): string[] {
+function runRows(title: string, run: RunFigures, streamMs: number): string[] {
   return [
     title,
     row("webhook acknowledgement (local Telegram)", run.webhookAckMs),
@@ -39,16 +39,22 @@ function runRows(title: string, run: RunFigures): string[] {
     row("first visible text − model TTFT", run.firstTextOverModelMs),
     row("webhook → first text − model TTFT", run.webhookToFirstTextOverModelMs),
     row("webhook → \"Thinking…\" draft", run.webhookToThinkingDraftMs),
+    row("webhook → model request arrives", run.webhookToModelRequestMs),
+    row("model's first token → first visible text", run.firstTokenToFirstTextMs),
+    row(`first visible text → final message (model: ${streamMs} ms)`, run.firstTextToFinalMs),
     `  "Thinking…" before the model's first token: ${run.thinkingBeforeFirstToken.count} of ${run.thinkingBeforeFirstToken.of}`,
     `  Telegram calls: ${run.telegramCalls.total} (${run.telegramCalls.perAnswer ?? "–"} per answer), 429s: ${run.telegramCalls.status429}`,
     `  answers: ${run.answers.final} final for ${run.answers.expected} messages; lost ${run.answers.lost}, duplicated ${run.answers.duplicated}; model text in ${run.answers.withModelText}`,
-    `  workerd CPU: ${run.workerdCpuMsPerMessage ?? "–"} ms per message (Worker ${run.cpuMs.workerd} ms + dev proxy ${run.cpuMs.proxy} ms); wall ${run.wallS} s${run.complete ? "" : "; NOT ALL ANSWERS ARRIVED"}`,
+    `  workerd CPU: ${run.workerdCpuMsPerMessage ?? "–"} ms per message (Worker ${run.cpuMs.workerd} ms + dev proxy ${run.cpuMs.proxy} ms); wall ${run.wallS} s${run.idleWorkerdCpuMsPerS === undefined ? "" : `; idle: ${run.idleWorkerdCpuMsPerS} ms/s`}`,
+    ...(run.complete ? [] : ["  NOT ALL ANSWERS ARRIVED within the time limit: \"lost\" counts answers still on their way too"]),
   ];
 }
 
 /** The table printed after a run. */
 export function formatTable(result: BenchResult): string[] {
   const lines: string[] = [];
+  const o = result.options;
+  const paceMs = Math.round((o.answerTokens / o.model.tokensPerSecond) * 1000);
   if (result.ack !== undefined) {
     const a = result.ack;
     lines.push(
@@ -62,7 +68,7 @@ export function formatTable(result: BenchResult): string[] {
     );
   }
   if (result.paced !== undefined) {
-    lines.push(...runRows(`(b1) paced: ${result.paced.messages} messages, one per chat, at ${String(result.options.pacedRate)} updates/s`, result.paced));
+    lines.push(...runRows(`(b1) paced: ${result.paced.messages} messages, one per chat, at ${o.pacedRate} updates/s`, result.paced, paceMs));
     const edge = result.paced.webhookToFirstTextOverModelMs.p50;
     lines.push(`  issue 2 target, webhook → first draft − model TTFT under 25 ms at p50: ${edge === null ? "–" : pass(edge < 25)}`);
     const profile = result.paced.profile;
@@ -74,7 +80,7 @@ export function formatTable(result: BenchResult): string[] {
   }
   if (result.chats !== undefined) {
     const c = result.chats;
-    lines.push(...runRows(`(b2) load: ${c.chats} chats × ${c.messagesPerChat} messages, ${c.redelivered} redelivered, ${c.faultsQueued} origin faults`, c));
+    lines.push(...runRows(`(b2) load: ${c.chats} chats × ${c.messagesPerChat} messages, ${c.redelivered} redelivered, ${c.faultsQueued} origin faults`, c, paceMs));
     lines.push(`  model requests: ${JSON.stringify(c.modelOutcomes)}`);
     const notices = Object.entries(c.answers.notices);
     if (notices.length > 0) lines.push(`  notices: ${notices.map(([text, n]) => `${n}× "${text}"`).join("; ")}`);

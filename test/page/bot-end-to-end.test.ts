@@ -21,12 +21,17 @@ const GROUP_ID = -4001;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls the page until `done()` holds, collecting every distinct value `read()` shows meanwhile. */
-async function watch(read: () => Promise<string | null>, done: () => Promise<boolean>, timeoutMs: number): Promise<string[]> {
+/**
+ * Polls the page until `done()` holds, collecting every distinct value `read()` shows meanwhile.
+ * On a timeout the error carries what was seen and the Worker's last log lines.
+ */
+async function watch(read: () => Promise<string | null>, done: () => Promise<boolean>, timeoutMs: number, workerLog: () => string[]): Promise<string[]> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.slice(0, 40)))}`);
+    if (Date.now() > deadline) {
+      throw new Error(`not done within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.slice(0, 40)))}\nWorker log:\n${workerLog().slice(-12).join("\n")}`);
+    }
     const value = await read();
     if (value !== null && seen.at(-1) !== value) seen.push(value);
     await sleep(30);
@@ -76,6 +81,7 @@ describe(`the bot end to end on the chat page${skipNote}`, () => {
       async () => ((await draft.count()) > 0 ? draft.first().textContent() : null),
       async () => (await final.count()) > 0 && (await draft.count()) === 0,
       40_000,
+      () => stack.worker.outputTail(),
     );
     const grown = drafts.filter((text) => text !== "Thinking…");
     expect(grown.length).toBeGreaterThanOrEqual(2);
@@ -107,6 +113,7 @@ describe(`the bot end to end on the chat page${skipNote}`, () => {
         return lastParagraph !== "" && groupAnswer().endsWith(lastParagraph);
       },
       40_000,
+      () => stack.worker.outputTail(),
     );
     expect(shown[0]).toBe("…");
     expect(shown.length).toBeGreaterThanOrEqual(2);

@@ -92,7 +92,8 @@ export class AnswerPresenter {
   async start(): Promise<void> {
     const { apis, target, log } = this.o;
     if (this.isPrivate) {
-      this.lastSentAt = this.o.now();
+      // The empty "Thinking…" draft does not count against the interval: the first words must
+      // show the moment they arrive, not one interval later.
       await this.ephemeral("sendMessageDraft", () =>
         apis.ephemeral.sendMessageDraft(target.chatId, target.draftId, "", {
           can_stop: true,
@@ -111,7 +112,6 @@ export class AnswerPresenter {
         }),
       );
       log.recordPlaceholder(message.message_id);
-      this.lastSentAt = this.o.now();
     } catch (error) {
       this.o.onError(error, "placeholder");
     }
