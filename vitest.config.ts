@@ -11,6 +11,8 @@ import { TEST_BOT } from "./test/support/test-bot.ts";
 
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest-report.json" }]],
     projects: [
       {
         test: { name: "unit", environment: "node", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 },
