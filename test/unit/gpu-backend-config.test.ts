@@ -135,9 +135,10 @@ describe("compose.yaml", () => {
     expect(arr(obj(cloudflared["healthcheck"])["test"])).toEqual(["CMD", "cloudflared", "tunnel", "--metrics", "127.0.0.1:2000", "ready"]);
   });
 
-  it("pins every image to a version", () => {
+  it("pins every image to a version, or requires the operator to name it", () => {
     for (const [name, s] of Object.entries(services)) {
-      expect(String(obj(s)["image"]), name).toMatch(/^[\w./-]+:(v?\d[\w.-]*)$/);
+      // A required variable (${NAME:?why}) makes `docker compose` refuse to start without it.
+      expect(String(obj(s)["image"]), name).toMatch(/^([\w./-]+:(v?\d[\w.-]*)|\$\{[A-Z_]+:\?[^}]+\})$/);
     }
   });
 
