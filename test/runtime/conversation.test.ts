@@ -218,10 +218,13 @@ describe("groups and forum topics", () => {
   it("keeps forum topics as separate conversations and answers in the right topic", async () => {
     const chatId = newGroupId();
     await userSays({ chatId, chatType: "supergroup", forumTopicId: 11, text: "@gpt_oss_test_bot topic eleven lambda" });
-    await waitForBotMessages(chatId, 1, 11);
+    await eventually(async () => (await botMessages(chatId, 11))[0]?.text.includes("topic eleven lambda"));
     await userSays({ chatId, chatType: "supergroup", forumTopicId: 12, text: "@gpt_oss_test_bot topic twelve mu" });
-    await waitForBotMessages(chatId, 1, 12);
-    const [request] = await requestsMentioning("modelEu", "topic twelve mu");
+    // The placeholder is a bot message before the model is asked: wait for the request itself.
+    const [request] = await eventually(async () => {
+      const found = await requestsMentioning("modelEu", "topic twelve mu");
+      return found.length > 0 ? found : undefined;
+    });
     expect(JSON.stringify(request?.body.messages)).not.toContain("topic eleven lambda");
     const inTopic12 = await botMessages(chatId, 12);
     expect(inTopic12[0]?.threadId).toBe(12);

@@ -60,6 +60,9 @@ export interface PresenterOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Previews never wait longer than this (a draft expires after 30 s without an update). */
+export const MAX_PREVIEW_INTERVAL_MS = 5_000;
+
 export class AnswerPresenter {
   private readonly o: Required<Omit<PresenterOptions, "budget">> & { budget?: SendBudget };
   private latest = "";
@@ -70,6 +73,7 @@ export class AnswerPresenter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private entitiesRejected = false;
   private closed = false;
+  private readonly startedAt: number;
 
   constructor(options: PresenterOptions) {
     this.o = {
@@ -78,14 +82,23 @@ export class AnswerPresenter {
       onError: () => {},
       ...options,
     };
+    this.startedAt = this.o.now();
   }
 
   private get isPrivate() {
     return this.o.target.chatType === "private";
   }
 
+  /**
+   * Time between previews: the configured interval while an answer is young, then a tenth of its
+   * age, up to MAX_PREVIEW_INTERVAL_MS. A normal answer (a few seconds) is unaffected; one that
+   * streams slowly because the system is loaded gets fewer previews, so previews never become
+   * the load themselves (measured in docs/BENCHMARKS.md: without this, ~41 drafts a message).
+   */
   private get interval() {
-    return this.isPrivate ? this.o.draftIntervalMs : this.o.editIntervalMs;
+    const base = this.isPrivate ? this.o.draftIntervalMs : this.o.editIntervalMs;
+    const age = this.o.now() - this.startedAt;
+    return Math.max(base, Math.min(age / 10, MAX_PREVIEW_INTERVAL_MS));
   }
 
   /** Shows that work started: a "Thinking…" draft, or the group placeholder. */
