@@ -4,18 +4,10 @@
  * answer is withheld; every decision is audited. Both processors are local stand-ins that flag
  * texts containing "zorblax".
  */
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../worker/config";
-import type { Env } from "../../worker/env";
-import type { AuditEvent, AuditRegion } from "../../worker/audit/event";
-import { daysBetween } from "../../worker/audit/shards";
-import { exportEvents } from "../../worker/audit/export-stream";
-import { exportPlan } from "../../worker/admin/audit-export";
+import { readAudit } from "../support/audit";
 import { calmOrigins, control, eventually, newChatId, requestsContaining, userSays, waitForBotMessages } from "../support/harness";
 
-const bindings = env as unknown as Env;
-const config = loadConfig(env);
 
 interface ModerationRequest {
   provider: "perspective" | "eu-classifier";
@@ -29,14 +21,6 @@ const modelSaw = async (marker: string) => [
   ...(await requestsContaining("modelEu", marker)),
   ...(await requestsContaining("modelUs", marker)),
 ];
-
-async function readAudit(region: AuditRegion, since: number, chatId: number): Promise<AuditEvent[]> {
-  const toMs = Date.now() + 1000;
-  const query = { region, fromMs: since, toMs, chatId, format: "ndjson" as const };
-  const out: AuditEvent[] = [];
-  for await (const e of exportEvents(exportPlan(bindings, config, query, daysBetween(since, toMs)))) out.push(e);
-  return out;
-}
 
 afterEach(async () => {
   await calmOrigins();

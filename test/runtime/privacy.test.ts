@@ -7,12 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../worker/config";
 import type { Env } from "../../worker/env";
-import type { AuditEvent, AuditRegion } from "../../worker/audit/event";
-import { daysBetween } from "../../worker/audit/shards";
-import { exportEvents } from "../../worker/audit/export-stream";
-import { exportPlan } from "../../worker/admin/audit-export";
 import { chatSession } from "../../worker/chat-directory";
 import type { BotMessage } from "../support/harness";
+import { readAudit } from "../support/audit";
 import {
   botMessages,
   control,
@@ -30,14 +27,6 @@ const bindings = env as unknown as Env;
 const config = loadConfig(env);
 
 type DocumentMessage = BotMessage & { document?: { fileName: string; mimeType: string; content: string } };
-
-async function readAudit(region: AuditRegion, since: number, chatId: number): Promise<AuditEvent[]> {
-  const toMs = Date.now() + 1000;
-  const query = { region, fromMs: since, toMs, chatId, format: "ndjson" as const };
-  const out: AuditEvent[] = [];
-  for await (const e of exportEvents(exportPlan(bindings, config, query, daysBetween(since, toMs)))) out.push(e);
-  return out;
-}
 
 /** The user presses a button of a bot message; Telegram delivers the callback to the webhook. */
 async function press(chatId: number, messageId: number, data: string, from?: { id: number }) {
