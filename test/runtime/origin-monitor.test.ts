@@ -6,7 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
+import { calmOrigins, control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
 import { originMonitor } from "../../durable-objects/origin-monitor-address";
 import type { Env } from "../../worker/env";
 
@@ -18,17 +18,10 @@ async function probeNow(): Promise<void> {
   expect(await runDurableObjectAlarm(monitor())).toBe(true);
 }
 
-async function calm(): Promise<void> {
-  await control("modelEu", "setFault", null);
-  await control("modelUs", "setFault", null);
-  for (const target of ["modelEu", "modelUs"]) await control(target, "setLoad", { kvCacheUsage: null, waiting: 0, healthy: true });
-  await monitor().reset();
-}
-
 beforeAll(async () => {
   await probeNow();
 });
-afterEach(calm);
+afterEach(calmOrigins);
 
 interface HealthOrigin {
   id: string;

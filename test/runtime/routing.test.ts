@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
+import { calmOrigins, control, eventually, newChatId, userSays, waitForBotMessages } from "../support/harness";
 import { originMonitor } from "../../durable-objects/origin-monitor-address";
 import type { Env } from "../../worker/env";
 
@@ -29,22 +29,12 @@ async function probeNow(): Promise<void> {
   expect(await runDurableObjectAlarm(monitor())).toBe(true);
 }
 
-async function calm(): Promise<void> {
-  await control("modelEu", "setFault", null);
-  await control("modelUs", "setFault", null);
-  for (const target of ["modelEu", "modelUs"]) {
-    // null (not undefined, which JSON drops) unpins the KV-cache figure.
-    await control(target, "setLoad", { kvCacheUsage: null, waiting: 0, healthy: true });
-  }
-  await monitor().reset();
-}
-
 beforeAll(async () => {
   // Let the monitor's first, automatic probe round happen before any test sets a load.
   await probeNow();
 });
-beforeEach(calm);
-afterEach(calm);
+beforeEach(calmOrigins);
+afterEach(calmOrigins);
 
 /** Opens fra1's breaker as six failed attempts reported by chats would. */
 async function openFra1Breaker(): Promise<void> {

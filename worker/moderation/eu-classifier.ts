@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { OriginCredentials } from "../config";
 import type { Fetcher, ModerationKind, ModerationVerdict, Moderator } from "./moderator";
-import { ModerationUnavailableError } from "./moderator";
+import { ModerationUnavailableError, postForVerdict } from "./moderator";
 
 const ResponseSchema = z.looseObject({
   score: z.number().min(0).max(1).optional(),
@@ -29,34 +29,21 @@ export class EuClassifierModerator implements Moderator {
   constructor(private readonly options: EuClassifierOptions) {}
 
   async check(text: string, kind: ModerationKind): Promise<ModerationVerdict> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = {};
     const credentials = this.options.credentials;
     if (credentials?.accessClientId && credentials.accessClientSecret) {
       headers["cf-access-client-id"] = credentials.accessClientId;
       headers["cf-access-client-secret"] = credentials.accessClientSecret;
     }
     if (credentials?.apiKey) headers.authorization = `Bearer ${credentials.apiKey}`;
-    const doFetch: Fetcher = this.options.fetch ?? ((input, init) => fetch(input, init));
-    let response: Response;
-    try {
-      response = await doFetch(this.options.url, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ text, kind }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw new ModerationUnavailableError(this.provider, 0, { cause: error });
+    const data = await postForVerdict({
+      provider: this.provider, url: this.options.url, headers, body: { text, kind },
+      timeoutMs: this.options.timeoutMs, schema: ResponseSchema, fetch: this.options.fetch,
+    });
+    if (data.score === undefined && data.flagged === undefined) {
+      throw new ModerationUnavailableError(this.provider, 200);
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new ModerationUnavailableError(this.provider, response.status);
-    }
-    const parsed = ResponseSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success || (parsed.data.score === undefined && parsed.data.flagged === undefined)) {
-      throw new ModerationUnavailableError(this.provider, response.status, { cause: parsed.error });
-    }
-    const { score, flagged } = parsed.data;
+    const { score, flagged } = data;
     return {
       flagged: flagged ?? (score ?? 0) >= this.options.threshold,
       ...(score === undefined ? {} : { score }),

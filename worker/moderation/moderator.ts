@@ -41,3 +41,37 @@ export const NO_MODERATION: Moderator = {
 
 /** What a moderator needs to call out. */
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * POSTs JSON to a moderation processor and validates its answer with `schema`. Every way it can
+ * fail (no answer, non-2xx, a body that does not parse) is a ModerationUnavailableError.
+ */
+export async function postForVerdict<T>(args: {
+  provider: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  timeoutMs: number;
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } };
+  fetch?: Fetcher | undefined;
+}): Promise<T> {
+  const doFetch: Fetcher = args.fetch ?? ((input, init) => fetch(input, init));
+  let response: Response;
+  try {
+    response = await doFetch(args.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...args.headers },
+      body: JSON.stringify(args.body),
+      signal: AbortSignal.timeout(args.timeoutMs),
+    });
+  } catch (error) {
+    throw new ModerationUnavailableError(args.provider, 0, { cause: error });
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new ModerationUnavailableError(args.provider, response.status);
+  }
+  const parsed = args.schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new ModerationUnavailableError(args.provider, response.status, { cause: parsed.error });
+  return parsed.data;
+}

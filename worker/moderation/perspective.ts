@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { Fetcher, ModerationKind, ModerationVerdict, Moderator } from "./moderator";
-import { ModerationUnavailableError } from "./moderator";
+import { postForVerdict } from "./moderator";
 
 /** Characters a segment holds: 5,000 characters are at most 20,000 bytes of UTF-8. */
 export const PERSPECTIVE_SEGMENT_CHARS = 5000;
@@ -47,24 +47,11 @@ export class PerspectiveModerator implements Moderator {
   private async score(text: string): Promise<number> {
     const url = new URL(this.options.url);
     url.searchParams.set("key", this.options.apiKey);
-    const doFetch: Fetcher = this.options.fetch ?? ((input, init) => fetch(input, init));
-    let response: Response;
-    try {
-      response = await doFetch(url.toString(), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ comment: { text }, requestedAttributes: { TOXICITY: {} }, doNotStore: true }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (error) {
-      throw new ModerationUnavailableError(this.provider, 0, { cause: error });
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new ModerationUnavailableError(this.provider, response.status);
-    }
-    const parsed = ResponseSchema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ModerationUnavailableError(this.provider, response.status, { cause: parsed.error });
-    return parsed.data.attributeScores.TOXICITY.summaryScore.value;
+    const data = await postForVerdict({
+      provider: this.provider, url: url.toString(), headers: {},
+      body: { comment: { text }, requestedAttributes: { TOXICITY: {} }, doNotStore: true },
+      timeoutMs: this.options.timeoutMs, schema: ResponseSchema, fetch: this.options.fetch,
+    });
+    return data.attributeScores.TOXICITY.summaryScore.value;
   }
 }
