@@ -138,14 +138,6 @@ export class ChatStore {
     );
   }
 
-  inboxOutcome(updateId: number): { status: InboxStatus; outcome: string | null } | undefined {
-    return this.sql
-      .exec<{ status: InboxStatus; outcome: string | null }>(
-        `SELECT status, outcome FROM inbox WHERE update_id = ?`, updateId,
-      )
-      .toArray()[0];
-  }
-
   /** Forgets finished rows older than the dedupe window. */
   pruneInbox(nowMs: number): void {
     this.sql.exec(

@@ -17,7 +17,7 @@ export function chatObjectName(chatId: number): string {
   return `chat:${chatId}`;
 }
 
-export function chatSessionNamespace(env: Pick<Env, "CHAT_SESSION">, config: Pick<Config, "chatJurisdiction">) {
+function chatSessionNamespace(env: Pick<Env, "CHAT_SESSION">, config: Pick<Config, "chatJurisdiction">) {
   return config.chatJurisdiction === "eu" ? env.CHAT_SESSION.jurisdiction("eu") : env.CHAT_SESSION;
 }
 

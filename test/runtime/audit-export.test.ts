@@ -16,6 +16,7 @@ import { encoderFor } from "../../worker/audit/encode";
 import { exportEvents, exportStream } from "../../worker/audit/export-stream";
 import { shardSources } from "../../worker/admin/audit-export";
 import { control, eventually, newChatId } from "../support/harness";
+import { parseCsv } from "../support/csv";
 
 const worker = (exports as unknown as { default: Fetcher }).default;
 const bindings = env as unknown as Env & { ADMIN_TOKEN: string; ACCESS_AUD: string; ACCESS_TEAM_DOMAIN: string };
@@ -120,35 +121,6 @@ describe("who may export", () => {
     expect(denied.detail).toMatchObject({ subject: "intern@example.com", status: 403 });
   });
 });
-
-/** A strict RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe("what an export contains", () => {
   const chatId = newChatId();

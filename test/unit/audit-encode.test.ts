@@ -1,36 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, csvCell, csvHeader, csvRow, encoderFor, ndjsonLine } from "../../worker/audit/encode";
 import type { AuditEvent } from "../../worker/audit/event";
-
-/** A strict RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length > 0) throw new Error("CSV does not end with CRLF");
-  return rows;
-}
+import { parseCsv } from "../support/csv";
 
 const event = (overrides: Partial<AuditEvent> = {}): AuditEvent => ({
   id: "0b8d2c1e-0000-4000-8000-000000000001",
